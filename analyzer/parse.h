@@ -1,0 +1,29 @@
+/* Parsing one job with libclang: the builtin headers are found (or the error names the Debian
+ * package that has them), GCC-only flags do not stop the analysis, and a unit that fails to
+ * parse is reported with its first error. */
+#ifndef CL_PARSE_H
+#define CL_PARSE_H
+
+#include <clang-c/Index.h>
+#include <stdbool.h>
+
+#include "compdb.h"
+
+typedef struct cl_parse_result {
+    CXTranslationUnit tu; /* NULL when libclang produced nothing */
+    bool has_errors;      /* error-severity diagnostics (ignoring unknown-argument ones) */
+    char *first_error;    /* "path:line:col: error: message" of the first error, malloc'd */
+} cl_parse_result;
+
+/* Parses `job` in `idx` with the given unsaved buffers (editors, --stdin-filename). Returns 0
+ * when a unit was produced (possibly with errors: see has_errors), 2 when none was, with
+ * first_error saying why. */
+int cl_parse_job(CXIndex idx, const cl_job *job, struct CXUnsavedFile *unsaved,
+                 unsigned n_unsaved, cl_parse_result *out);
+void cl_parse_result_free(cl_parse_result *r);
+
+/* The clang resource directory ctxlint uses, or NULL when libclang's own is fine; the error
+ * text to show if the builtin headers (stddef.h) are missing. */
+const char *cl_resource_dir(void);
+
+#endif
