@@ -53,16 +53,16 @@ bool cl_type_is_key(const cl_model *m, CXType t);
  * it reads the operator token (see shared/notes/libclang.md). */
 typedef enum cl_op {
     CL_OP_OTHER,
-    CL_OP_ASSIGN,    /* = */
-    CL_OP_COMPOUND,  /* += -= ... */
-    CL_OP_COMMA,     /* , */
-    CL_OP_LAND,      /* && */
-    CL_OP_LOR,       /* || */
-    CL_OP_EQ,        /* == */
-    CL_OP_NE,        /* != */
-    CL_OP_ADDR,      /* unary & */
-    CL_OP_DEREF,     /* unary * */
-    CL_OP_NOT,       /* unary ! */
+    CL_OP_ASSIGN,   /* = */
+    CL_OP_COMPOUND, /* += -= ... */
+    CL_OP_COMMA,    /* , */
+    CL_OP_LAND,     /* && */
+    CL_OP_LOR,      /* || */
+    CL_OP_EQ,       /* == */
+    CL_OP_NE,       /* != */
+    CL_OP_ADDR,     /* unary & */
+    CL_OP_DEREF,    /* unary * */
+    CL_OP_NOT,      /* unary ! */
 } cl_op;
 cl_op cl_binary_op(CXCursor op);
 cl_op cl_unary_op(CXCursor op);

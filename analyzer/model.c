@@ -100,9 +100,9 @@ static cl_model *build_default(void)
     f->ctx_arg = 0;
     f->key_arg = 1;
 
-    static const char *const queries[] = {"ctx_err",      "ctx_cause",    "ctx_done",
-                                          "ctx_wait",     "ctx_done_fd",  "ctx_deadline",
-                                          "ctx_value",    "ctx_after_func", "ctx_group_new"};
+    static const char *const queries[] = {"ctx_err",   "ctx_cause",      "ctx_done",
+                                          "ctx_wait",  "ctx_done_fd",    "ctx_deadline",
+                                          "ctx_value", "ctx_after_func", "ctx_group_new"};
     for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++)
         cl_model_add_fn(m, queries[i], CL_ROLE_QUERY)->ctx_arg = 0;
 
@@ -162,8 +162,7 @@ cl_model *cl_model_clone(const cl_model *m)
         c->fns[i] = m->fns[i];
         c->fns[i].name = cl_xstrdup(m->fns[i].name);
         c->fns[i].ctx_field = m->fns[i].ctx_field ? cl_xstrdup(m->fns[i].ctx_field) : NULL;
-        c->fns[i].cancel_field =
-            m->fns[i].cancel_field ? cl_xstrdup(m->fns[i].cancel_field) : NULL;
+        c->fns[i].cancel_field = m->fns[i].cancel_field ? cl_xstrdup(m->fns[i].cancel_field) : NULL;
     }
     return c;
 }

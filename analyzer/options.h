@@ -18,11 +18,11 @@ typedef struct cl_options {
     bool have_extra_args; /* `--` was given (possibly with no flags) */
     int jobs;             /* -j N; 0 = number of cores */
     cl_format format;
-    char *output;  /* --output FILE, or NULL for standard output */
-    char *config;  /* --config FILE */
-    char *checks;  /* --checks GLOBS, layered over the configuration */
-    int color;     /* --color: 1 always, 0 never, -1 when the output is a terminal */
-    bool verify;   /* --verify: check findings against // expect: annotations */
+    char *output; /* --output FILE, or NULL for standard output */
+    char *config; /* --config FILE */
+    char *checks; /* --checks GLOBS, layered over the configuration */
+    int color;    /* --color: 1 always, 0 never, -1 when the output is a terminal */
+    bool verify;  /* --verify: check findings against // expect: annotations */
     bool list_rules, version, help, dump_config;
     char *explain; /* --explain RULE */
     char *baseline, *write_baseline;

@@ -31,7 +31,7 @@ bool cl_expect_known_failure(const cl_expect_file *ef);
  * expectations; writes one line per mismatch to `out` in the gcc form
  * ("path:line:col: error: unexpected finding: ... [rule]" / "path:line: error: expected RULE
  * \"re\" was not reported"). Returns the number of mismatches. */
-size_t cl_expect_check(cl_expect_file *ef, const char *path, const cl_finding *findings,
-                       size_t n, FILE *out);
+size_t cl_expect_check(cl_expect_file *ef, const char *path, const cl_finding *findings, size_t n,
+                       FILE *out);
 
 #endif

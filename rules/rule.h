@@ -72,14 +72,12 @@ cl_finding *cl_report_range(cl_rule_ctx *rc, CXSourceRange r, const char *fmt, .
     __attribute__((format(printf, 3, 4)));
 /* A finding kept only if, once every unit is summarised, the rule's `resolve` accepts
  * (kind, key, index): e.g. "the callee's parameter 0 reaches a spawn" in another file. */
-cl_finding *cl_report_if(cl_rule_ctx *rc, const char *kind, const char *key, int index,
-                         CXCursor at, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
+cl_finding *cl_report_if(cl_rule_ctx *rc, const char *kind, const char *key, int index, CXCursor at,
+                         const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 void cl_add_note(cl_rule_ctx *rc, cl_finding *f, CXCursor at, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* A fix-it replacing the source range `r` (expansion locations) by `text`. */
 void cl_add_fix(cl_rule_ctx *rc, cl_finding *f, CXSourceRange r, const char *text);
 /* Records a cross-file fact about a function (see facts.h). */
-void cl_add_fact(cl_rule_ctx *rc, const char *kind, const char *key, int index,
-                 const char *data);
+void cl_add_fact(cl_rule_ctx *rc, const char *kind, const char *key, int index, const char *data);
 #endif
