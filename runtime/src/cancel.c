@@ -1,0 +1,167 @@
+/* Cancellation: the parent/child links between cancelers and the propagation of a cancel through
+ * a subtree. Propagation is iterative (an intrusive work list, so a 100,000-deep chain needs no
+ * stack), holds one context lock at a time, and runs no user code: after-funcs are handed to the
+ * executor once every lock is released. */
+#define _POSIX_C_SOURCE 200809L
+#include "internal.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+void ctx__link_child(struct ctx__canceler *parent, struct ctx__canceler *child)
+{
+    pthread_mutex_lock(&parent->lock);
+    int err = atomic_load_explicit(&parent->err, memory_order_relaxed);
+    if (err == 0) {
+        child->sib_prev = NULL;
+        child->sib_next = parent->children;
+        if (parent->children)
+            parent->children->sib_prev = child;
+        parent->children = child;
+        child->linked = true;
+        pthread_mutex_unlock(&parent->lock);
+        return;
+    }
+    int cause = atomic_load_explicit(&parent->cause, memory_order_relaxed);
+    pthread_mutex_unlock(&parent->lock);
+    /* Born into a finished parent: done at once with the parent's error and cause. Nothing else
+     * can see `child` yet, so there is no subtree and nothing to unlink. */
+    ctx__cancel_tree(child, err, cause, false);
+}
+
+void ctx__unlink_child(struct ctx__canceler *child)
+{
+    struct ctx__canceler *parent = child->base.parent ? child->base.parent->cc : NULL;
+    if (!parent)
+        return;
+    pthread_mutex_lock(&parent->lock);
+    if (child->linked) {
+        if (child->sib_prev)
+            child->sib_prev->sib_next = child->sib_next;
+        else
+            parent->children = child->sib_next;
+        if (child->sib_next)
+            child->sib_next->sib_prev = child->sib_prev;
+        child->linked = false;
+    }
+    pthread_mutex_unlock(&parent->lock);
+}
+
+/* Marks one canceler done under its lock and moves its children onto the work list (each with a
+ * reference, so it stays alive once the lock is gone) and its after-funcs onto `batch`.
+ * Returns false if it was already done. */
+static bool cancel_one(struct ctx__canceler *n, int err, int cause, struct ctx__canceler **work,
+                       struct ctx__after **batch)
+{
+    pthread_mutex_lock(&n->lock);
+    if (atomic_load_explicit(&n->err, memory_order_relaxed) != 0) {
+        pthread_mutex_unlock(&n->lock);
+        return false;
+    }
+    atomic_store_explicit(&n->cause, cause, memory_order_relaxed);
+    /* seq_cst pairs with ctx_wait's waiter count: either the waiter sees err or we see it. */
+    atomic_store_explicit(&n->err, err, memory_order_seq_cst);
+
+    for (struct ctx__canceler *k = n->children, *next; k; k = next) {
+        next = k->sib_next;
+        k->linked = false;
+        k->sib_prev = k->sib_next = NULL;
+        /* A child whose last reference is already gone is being destroyed by another thread,
+         * which will find it unlinked; it needs no cancelling. */
+        if (ctx__try_retain(&k->base)) {
+            k->work_next = *work;
+            *work = k;
+        }
+    }
+    n->children = NULL;
+
+    struct ctx__after *a = n->afters;
+    while (a) {
+        struct ctx__after *next = a->next;
+        a->linked = false;
+        a->prev = NULL;
+        a->next = *batch;
+        *batch = a;
+        a = next;
+    }
+    n->afters = NULL;
+
+    if (n->done_wfd >= 0) {
+        /* Written after err is stored: a readable fd implies ctx_err != 0. */
+        uint64_t one = 1;
+        ssize_t w;
+        do {
+            w = write(n->done_wfd, &one, sizeof one);
+        } while (w < 0 && errno == EINTR);
+    }
+    pthread_mutex_unlock(&n->lock);
+
+    ctx__wake_waiters(n);
+    if (n->base.kind == CTX__TIMER)
+        ctx__timer_remove(n);
+    return true;
+}
+
+void ctx__cancel_tree(struct ctx__canceler *root, int err, int cause, bool detach)
+{
+    struct ctx__canceler *work = NULL;
+    struct ctx__after *batch = NULL;
+
+    cancel_one(root, err, cause, &work, &batch);
+    while (work) {
+        struct ctx__canceler *n = work;
+        work = n->work_next;
+        n->work_next = NULL;
+        /* A child inherits both the error and the cause, as in Go. */
+        cancel_one(n, err, cause, &work, &batch);
+        ctx__unref(&n->base);
+    }
+    if (detach)
+        ctx__unlink_child(root);
+    if (batch)
+        ctx__after_run_batch(batch);
+}
+
+static void cancel_handle(const char *function, ctx_cancel_t *cancel, int cause)
+{
+    if (!cancel) {
+        ctx__misuse(function, "NULL cancel handle");
+        return;
+    }
+    if (cancel->ctx__state == CTX__HANDLE_SPENT)
+        return; /* idempotent, like calling a CancelFunc twice */
+    if (cancel->ctx__state != CTX__HANDLE_LIVE || !cancel->ctx__node) {
+        ctx__misuse(function, "cancel handle was never filled by a ctx_with_* constructor");
+        return;
+    }
+    struct ctx *c = cancel->ctx__node;
+    cancel->ctx__node = NULL;
+    cancel->ctx__state = CTX__HANDLE_SPENT;
+    ctx__cancel_tree(ctx__as_canceler(c), ECANCELED, cause ? cause : ECANCELED, true);
+    ctx__unref(c);
+}
+
+void ctx_cancel(ctx_cancel_t *cancel)
+{
+    cancel_handle("ctx_cancel", cancel, 0);
+}
+
+void ctx_cancel_cause(ctx_cancel_t *cancel, int cause)
+{
+    cancel_handle("ctx_cancel_cause", cancel, cause);
+}
+
+size_t ctx__child_count(ctx_t *c)
+{
+    struct ctx__canceler *cc = c->cc;
+    size_t n = 0;
+    if (!cc)
+        return 0;
+    pthread_mutex_lock(&cc->lock);
+    for (struct ctx__canceler *k = cc->children; k; k = k->sib_next)
+        n++;
+    for (struct ctx__after *a = cc->afters; a; a = a->next)
+        n++;
+    pthread_mutex_unlock(&cc->lock);
+    return n;
+}
