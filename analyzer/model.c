@@ -61,7 +61,7 @@ static cl_model *build_default(void)
     cl_model_add_name(&m->context_types, &m->n_context_types, "ctx");
     cl_model_add_name(&m->cancel_types, &m->n_cancel_types, "ctx_cancel_t");
     cl_model_add_name(&m->key_types, &m->n_key_types, "ctx_key_t");
-    m->carrier_marker = cl_xstrdup("CTX_CARRIER");
+    m->carrier_marker = cl_xstrdup("ctx_carrier");
 
     cl_model_add_fn(m, "ctx_background", CL_ROLE_ROOT);
     cl_model_add_fn(m, "ctx_todo", CL_ROLE_TODO);

@@ -70,7 +70,8 @@ typedef struct cl_model {
     size_t n_cancel_types;
     char **key_types;
     size_t n_key_types;
-    /* A macro/annotation that marks a struct as a deliberate context carrier (CTX_CARRIER). */
+    /* The annotate("...") string that marks a struct as a deliberate context carrier: the
+     * runtime's CTX_CARRIER macro expands to __attribute__((annotate("ctx_carrier"))). */
     char *carrier_marker;
     cl_api_fn *fns;
     size_t n_fns;
