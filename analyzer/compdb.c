@@ -424,6 +424,7 @@ typedef struct run {
     size_t n_dbs;
     cl_jobs *out;
     size_t cap;
+    strvec notes; /* printed once the run's jobs are all built (none if it fails) */
 } run;
 
 /* libclang says nothing useful about bad JSON (it prints to stderr and returns NULL), so the
@@ -657,11 +658,10 @@ static void add_fallback_job(run *r, const char *file)
         if (strcmp(CTXLINT_RUNTIME_INCLUDE, CTXLINT_INSTALLED_INCLUDE) != 0)
             sv_push(&v, cl_xstrdup("-I" CTXLINT_INSTALLED_INCLUDE));
         if (!opt->quiet)
-            fprintf(
-                stderr,
-                "ctxlint: note: no compilation database lists %s; linting it with default flags "
-                "(pass flags after --, or -p DIR)\n",
-                file);
+            sv_push(&r->notes,
+                    cl_xasprintf("ctxlint: note: no compilation database lists %s; linting "
+                                 "it with default flags (pass flags after --, or -p DIR)",
+                                 file));
     }
     sv_push(&v, cl_xstrdup(file));
     add_job(r, file, r->cwd, v.v, v.n, opt->have_extra_args ? "--" : "defaults");
@@ -807,6 +807,10 @@ int cl_jobs_build(const cl_options *opt, cl_jobs *out, char **err)
         rc = add_all_entries(&r, err);
     for (size_t i = 0; rc == 0 && i < opt->n_files; i++)
         rc = add_named_file(&r, opt->files[i], err);
+    for (int i = 0; i < r.notes.n; i++)
+        if (rc == 0)
+            fprintf(stderr, "%s\n", r.notes.v[i]);
+    cl_args_free(r.notes.v, r.notes.n);
     for (size_t i = 0; i < r.n_dbs; i++)
         db_free(r.dbs[i]);
     free(r.dbs);

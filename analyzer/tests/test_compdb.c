@@ -378,6 +378,67 @@ static void test_jobs_unlisted_file_defaults(void **state)
     free_proj(&p);
 }
 
+/* cl_jobs_build from `cwd` with standard error captured into *captured (malloc'd). */
+static int build_capturing_stderr(const char *cwd, const cl_options *opt, cl_jobs *jobs, char **err,
+                                  char **captured)
+{
+    char *root = tfs_mkdtemp();
+    char *log = cl_xasprintf("%s/stderr.txt", root);
+    fflush(stderr);
+    int saved = dup(2);
+    FILE *f = fopen(log, "w+");
+    assert_non_null(f);
+    dup2(fileno(f), 2);
+    int rc = build_in(cwd, opt, jobs, err);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    rewind(f);
+    char buf[4096];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    *captured = cl_xstrdup(buf);
+    free(log);
+    tfs_rmtree(root);
+    return rc;
+}
+
+static void test_jobs_default_flags_note(void **state)
+{
+    (void)state;
+    char *root = tfs_mkdtemp();
+    free(tfs_write(root, "n.c", "int n;\n"));
+    char *files[] = {"n.c", "./n.c"};
+    cl_options opt = {.files = files, .n_files = 2};
+    cl_jobs jobs;
+    char *err = NULL, *captured = NULL;
+    assert_int_equal(build_capturing_stderr(root, &opt, &jobs, &err, &captured), 0);
+    assert_int_equal(jobs.n, 1);
+    char *want =
+        cl_xasprintf("ctxlint: note: no compilation database lists %s/n.c; linting it with default "
+                     "flags (pass flags after --, or -p DIR)\n",
+                     root);
+    assert_string_equal(captured, want); /* once, though named twice */
+    free(want);
+    free(captured);
+    cl_jobs_free(&jobs);
+
+    /* --quiet: nothing; a run that fails: no note either. */
+    opt.quiet = true;
+    assert_int_equal(build_capturing_stderr(root, &opt, &jobs, &err, &captured), 0);
+    assert_string_equal(captured, "");
+    free(captured);
+    cl_jobs_free(&jobs);
+    char *bad[] = {"n.c", "missing.c"};
+    cl_options fails = {.files = bad, .n_files = 2};
+    assert_int_equal(build_capturing_stderr(root, &fails, &jobs, &err, &captured), 2);
+    assert_string_equal(captured, "");
+    free(captured);
+    free(err);
+    tfs_rmtree(root);
+}
+
 static void test_jobs_unlisted_file_extra_args(void **state)
 {
     (void)state;
@@ -626,6 +687,7 @@ int main(void)
         cmocka_unit_test(test_jobs_all_entries_discovered),
         cmocka_unit_test(test_jobs_named_files_order_and_dedup),
         cmocka_unit_test(test_jobs_unlisted_file_defaults),
+        cmocka_unit_test(test_jobs_default_flags_note),
         cmocka_unit_test(test_jobs_unlisted_file_extra_args),
         cmocka_unit_test(test_jobs_invalid_json),
         cmocka_unit_test(test_jobs_entry_problems),
