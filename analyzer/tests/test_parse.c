@@ -59,73 +59,88 @@ static int count_decls(CXTranslationUnit tu, const char *name)
     return n;
 }
 
+/* One source file parsed in a fresh folder and index. */
+typedef struct fixture {
+    char *root, *file;
+    cl_job job;
+    CXIndex idx;
+    cl_parse_result r;
+} fixture;
+
+static fixture fixture_new(void)
+{
+    fixture f = {0};
+    f.root = tfs_mkdtemp();
+    f.idx = clang_createIndex(0, 0);
+    return f;
+}
+
+/* Writes root/name, parses it with `flags`; `edited` (if not NULL) is an unsaved buffer for it
+ * that replaces what is on disk. Returns cl_parse_job's result. */
+static int fixture_parse(fixture *f, const char *name, const char *text, const char *const *flags,
+                         int n_flags, const char *edited)
+{
+    f->file = tfs_write(f->root, name, text);
+    f->job = make_job(f->file, flags, n_flags);
+    struct CXUnsavedFile uf = {f->file, edited, edited ? (unsigned long)strlen(edited) : 0};
+    return cl_parse_job(f->idx, &f->job, &uf, edited ? 1 : 0, &f->r);
+}
+
+static void fixture_free(fixture *f)
+{
+    cl_parse_result_free(&f->r);
+    assert_null(f->r.tu);
+    clang_disposeIndex(f->idx);
+    free_job(&f->job);
+    free(f->file);
+    tfs_rmtree(f->root);
+}
+
 static void test_gcc_only_flags_still_parse(void **state)
 {
     (void)state;
-    char *root = tfs_mkdtemp();
-    char *file = tfs_write(root, "ok.c",
-                           "#include <stddef.h>\nint f(void) { size_t n = 0; return (int)n; }\n");
     /* Passed straight through (not rewritten) so that parse's own filtering is what is tested;
      * -Werror would otherwise turn the unknown-warning warning into an error. */
     const char *flags[] = {"-fanalyzer", "-mrecord-mcount", "-Wlogical-op",
                            "-Werror",    "-Wall",           "-std=gnu11"};
-    cl_job j = make_job(file, flags, 6);
-    CXIndex idx = clang_createIndex(0, 0);
-    cl_parse_result r;
-    assert_int_equal(cl_parse_job(idx, &j, NULL, 0, &r), 0);
-    assert_non_null(r.tu);
-    if (r.has_errors)
-        fail_msg("unexpected error: %s", r.first_error);
-    assert_null(r.first_error);
-    assert_int_equal(count_decls(r.tu, "f"), 1);
-    cl_parse_result_free(&r);
-    assert_null(r.tu);
-    clang_disposeIndex(idx);
-    free_job(&j);
-    free(file);
-    tfs_rmtree(root);
+    fixture f = fixture_new();
+    assert_int_equal(
+        fixture_parse(&f, "ok.c",
+                      "#include <stddef.h>\nint f(void) { size_t n = 0; return (int)n; }\n", flags,
+                      6, NULL),
+        0);
+    assert_non_null(f.r.tu);
+    if (f.r.has_errors)
+        fail_msg("unexpected error: %s", f.r.first_error);
+    assert_null(f.r.first_error);
+    assert_int_equal(count_decls(f.r.tu, "f"), 1);
+    fixture_free(&f);
 }
 
 static void test_syntax_error_reported(void **state)
 {
     (void)state;
-    char *root = tfs_mkdtemp();
-    char *file =
-        tfs_write(root, "bad.c", "int ok;\nint f(void) { return 0 }\nint g(void) { return x; }\n");
-    cl_job j = make_job(file, NULL, 0);
-    CXIndex idx = clang_createIndex(0, 0);
-    cl_parse_result r;
-    assert_int_equal(cl_parse_job(idx, &j, NULL, 0, &r), 0);
-    assert_non_null(r.tu); /* KeepGoing: a unit with errors is still a unit */
-    assert_true(r.has_errors);
-    char *want = cl_xasprintf("%s:2:23: error: expected ';' after return statement", file);
-    assert_string_equal(r.first_error, want);
+    fixture f = fixture_new();
+    assert_int_equal(fixture_parse(&f, "bad.c",
+                                   "int ok;\nint f(void) { return 0 }\nint g(void) { return x; }\n",
+                                   NULL, 0, NULL),
+                     0);
+    assert_non_null(f.r.tu); /* KeepGoing: a unit with errors is still a unit */
+    assert_true(f.r.has_errors);
+    char *want = cl_xasprintf("%s:2:23: error: expected ';' after return statement", f.file);
+    assert_string_equal(f.r.first_error, want);
     free(want);
-    cl_parse_result_free(&r);
-    clang_disposeIndex(idx);
-    free_job(&j);
-    free(file);
-    tfs_rmtree(root);
+    fixture_free(&f);
 }
 
 static void test_unsaved_buffer_wins(void **state)
 {
     (void)state;
-    char *root = tfs_mkdtemp();
-    char *file = tfs_write(root, "ed.c", "int broken(\n");
-    static const char text[] = "int edited(void);\n";
-    struct CXUnsavedFile uf = {file, text, sizeof text - 1};
-    cl_job j = make_job(file, NULL, 0);
-    CXIndex idx = clang_createIndex(0, 0);
-    cl_parse_result r;
-    assert_int_equal(cl_parse_job(idx, &j, &uf, 1, &r), 0);
-    assert_false(r.has_errors);
-    assert_int_equal(count_decls(r.tu, "edited"), 1);
-    cl_parse_result_free(&r);
-    clang_disposeIndex(idx);
-    free_job(&j);
-    free(file);
-    tfs_rmtree(root);
+    fixture f = fixture_new();
+    assert_int_equal(fixture_parse(&f, "ed.c", "int broken(\n", NULL, 0, "int edited(void);\n"), 0);
+    assert_false(f.r.has_errors);
+    assert_int_equal(count_decls(f.r.tu, "edited"), 1);
+    fixture_free(&f);
 }
 
 /* Header jobs come from cl_jobs_build (defaults: no database in a fresh /tmp tree). */
@@ -185,25 +200,18 @@ static void test_header_job_parses(void **state)
 static void test_missing_builtin_headers_name_package(void **state)
 {
     (void)state;
-    char *root = tfs_mkdtemp();
-    char *file = tfs_write(root, "b.c", "#include <stddef.h>\nsize_t n;\n");
     /* -nobuiltininc hides clang's resource headers: what a missing libclang-common looks like. */
     const char *flags[] = {"-nobuiltininc"};
-    cl_job j = make_job(file, flags, 1);
-    CXIndex idx = clang_createIndex(0, 0);
-    cl_parse_result r;
-    assert_int_equal(cl_parse_job(idx, &j, NULL, 0, &r), 0);
-    assert_true(r.has_errors);
-    assert_string_equal(r.first_error, cl_builtin_headers_error());
+    fixture f = fixture_new();
+    assert_int_equal(fixture_parse(&f, "b.c", "#include <stddef.h>\nsize_t n;\n", flags, 1, NULL),
+                     0);
+    assert_true(f.r.has_errors);
+    assert_string_equal(f.r.first_error, cl_builtin_headers_error());
     char *pkg =
         cl_xasprintf("install the Debian package libclang-common-%d-dev", CTXLINT_LLVM_MAJOR);
-    assert_non_null(strstr(r.first_error, pkg));
+    assert_non_null(strstr(f.r.first_error, pkg));
     free(pkg);
-    cl_parse_result_free(&r);
-    clang_disposeIndex(idx);
-    free_job(&j);
-    free(file);
-    tfs_rmtree(root);
+    fixture_free(&f);
 }
 
 static void test_resource_dir(void **state)
@@ -223,28 +231,20 @@ static void test_resource_dir(void **state)
 static void test_no_unit_is_error(void **state)
 {
     (void)state;
-    char *root = tfs_mkdtemp();
-    char *a = tfs_write(root, "a.c", "int a;\n");
-    char *b = tfs_write(root, "b.c", "int b;\n");
+    fixture f = fixture_new();
     /* Two inputs: libclang refuses to build a unit. */
+    char *b = tfs_write(f.root, "b.c", "int b;\n");
     const char *flags[] = {b};
-    cl_job j = make_job(a, flags, 1);
-    CXIndex idx = clang_createIndex(0, 0);
-    cl_parse_result r;
-    assert_int_equal(cl_parse_job(idx, &j, NULL, 0, &r), 2);
-    assert_null(r.tu);
-    assert_true(r.has_errors);
+    assert_int_equal(fixture_parse(&f, "a.c", "int a;\n", flags, 1, NULL), 2);
+    assert_null(f.r.tu);
+    assert_true(f.r.has_errors);
     char *want =
-        cl_xasprintf("ctxlint: error: %s: libclang produced no translation unit (CXError_", a);
-    if (strncmp(r.first_error, want, strlen(want)) != 0)
-        fail_msg("got %s", r.first_error);
+        cl_xasprintf("ctxlint: error: %s: libclang produced no translation unit (CXError_", f.file);
+    if (strncmp(f.r.first_error, want, strlen(want)) != 0)
+        fail_msg("got %s", f.r.first_error);
     free(want);
-    cl_parse_result_free(&r);
-    clang_disposeIndex(idx);
-    free_job(&j);
-    free(a);
     free(b);
-    tfs_rmtree(root);
+    fixture_free(&f);
 }
 
 typedef struct worker {
