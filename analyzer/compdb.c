@@ -133,14 +133,20 @@ static char *current_dir(void)
     return cl_xstrdup(buf);
 }
 
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static bool in_list(const char *arg, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(arg, list[i]) == 0)
+            return true;
+    return false;
+}
+
 bool cl_is_header_path(const char *path)
 {
     static const char *const exts[] = {".h", ".hh", ".hpp", ".hxx", ".inc"};
-    const char *ext = path_ext(path);
-    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
-        if (strcmp(ext, exts[i]) == 0)
-            return true;
-    return false;
+    return in_list(path_ext(path), exts, COUNT(exts));
 }
 
 /* C++ by extension (sources and headers); `.mm` is Objective-C++. */
@@ -148,11 +154,7 @@ static bool is_cxx_path(const char *path)
 {
     static const char *const exts[] = {".cc", ".cpp", ".cxx", ".C",  ".c++",
                                        ".mm", ".hh",  ".hpp", ".hxx"};
-    const char *ext = path_ext(path);
-    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
-        if (strcmp(ext, exts[i]) == 0)
-            return true;
-    return false;
+    return in_list(path_ext(path), exts, COUNT(exts));
 }
 
 char *cl_compdb_find(const char *start_dir)
@@ -241,14 +243,6 @@ static const char *const gcc_only_prefixes[] = {
     "-fcallgraph-info",     "-ftrack-macro-expansion=", "-fzero-call-used-regs=" /* 14 only */,
     "-fstrict-flex-arrays=" /* 14 only */};
 
-static bool in_list(const char *arg, const char *const *list, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(arg, list[i]) == 0)
-            return true;
-    return false;
-}
-
 static bool has_prefix_in(const char *arg, const char *const *list, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -256,8 +250,6 @@ static bool has_prefix_in(const char *arg, const char *const *list, size_t n)
             return true;
     return false;
 }
-
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static bool is_gcc_only(const char *arg)
 {

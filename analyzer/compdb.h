@@ -44,8 +44,8 @@ char *cl_compdb_find(const char *start_dir);
  * -include/-idirafter/--sysroot paths and the file absolute against `directory`, removes `--`,
  * `-o X`, `-c`, -M* dependency flags and known GCC-only flags, and puts `file` last. Returns a
  * new NULL-terminated argv (malloc'd, each string malloc'd); *argc_out its length. */
-char **cl_args_rewrite(const char *const *argv, int argc, const char *directory,
-                       const char *file, int *argc_out);
+char **cl_args_rewrite(const char *const *argv, int argc, const char *directory, const char *file,
+                       int *argc_out);
 void cl_args_free(char **argv, int argc);
 
 /* True for a header by its extension (.h .hh .hpp .hxx .inc). */

@@ -18,8 +18,8 @@ typedef struct cl_parse_result {
 /* Parses `job` in `idx` with the given unsaved buffers (editors, --stdin-filename). Returns 0
  * when a unit was produced (possibly with errors: see has_errors), 2 when none was, with
  * first_error saying why. */
-int cl_parse_job(CXIndex idx, const cl_job *job, struct CXUnsavedFile *unsaved,
-                 unsigned n_unsaved, cl_parse_result *out);
+int cl_parse_job(CXIndex idx, const cl_job *job, struct CXUnsavedFile *unsaved, unsigned n_unsaved,
+                 cl_parse_result *out);
 void cl_parse_result_free(cl_parse_result *r);
 
 /* The clang resource directory ctxlint uses, or NULL when libclang's own is fine. Decided once
