@@ -270,7 +270,8 @@ static void form_blocks(cl_suppressions *s)
     for (size_t i = 0; i < depth; i++)
         add_unmatched(s, stack[i], NONE);
 
-    qsort(s->blocks, s->n_blocks, sizeof *s->blocks, block_cmp);
+    if (s->n_blocks)
+        qsort(s->blocks, s->n_blocks, sizeof *s->blocks, block_cmp);
     /* Blocks nest (an END only closes the innermost open BEGIN), so in start order the
      * enclosing block of each is on a stack of the blocks not yet ended. */
     depth = 0;
