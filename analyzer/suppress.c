@@ -139,10 +139,7 @@ static void set_checks(directive *d, const char *list, size_t len)
 
 static directive *push_directive(cl_suppressions *s)
 {
-    if (s->n_d == s->cap_d) {
-        s->cap_d = s->cap_d ? 2 * s->cap_d : 16;
-        s->d = cl_xrealloc(s->d, s->cap_d * sizeof *s->d);
-    }
+    s->d = cl_xgrow(s->d, s->n_d, &s->cap_d, sizeof *s->d);
     directive *d = &s->d[s->n_d++];
     memset(d, 0, sizeof *d);
     return d;
@@ -236,19 +233,13 @@ static int line_ref_cmp(const void *a, const void *b)
 
 static void add_unmatched(cl_suppressions *s, size_t d, size_t open)
 {
-    if (s->n_bad == s->cap_bad) {
-        s->cap_bad = s->cap_bad ? 2 * s->cap_bad : 8;
-        s->bad = cl_xrealloc(s->bad, s->cap_bad * sizeof *s->bad);
-    }
+    s->bad = cl_xgrow(s->bad, s->n_bad, &s->cap_bad, sizeof *s->bad);
     s->bad[s->n_bad++] = (unmatched){d, open};
 }
 
 static void add_block(cl_suppressions *s, size_t begin, size_t end)
 {
-    if (s->n_blocks == s->cap_blocks) {
-        s->cap_blocks = s->cap_blocks ? 2 * s->cap_blocks : 8;
-        s->blocks = cl_xrealloc(s->blocks, s->cap_blocks * sizeof *s->blocks);
-    }
+    s->blocks = cl_xgrow(s->blocks, s->n_blocks, &s->cap_blocks, sizeof *s->blocks);
     s->blocks[s->n_blocks++] = (block){s->d[begin].line, s->d[begin].col, begin, end, NONE};
     s->d[begin].in_block = true;
 }

@@ -98,10 +98,7 @@ static void fail(scan *sc, size_t at, const char *fmt, ...)
 
 static expectation *push(cl_expect_file *ef)
 {
-    if (ef->n == ef->cap) {
-        ef->cap = ef->cap ? 2 * ef->cap : 16;
-        ef->e = cl_xrealloc(ef->e, ef->cap * sizeof *ef->e);
-    }
+    ef->e = cl_xgrow(ef->e, ef->n, &ef->cap, sizeof *ef->e);
     expectation *x = &ef->e[ef->n++];
     memset(x, 0, sizeof *x);
     return x;
@@ -365,8 +362,7 @@ const char *cl_expect_known_failure_reason(const cl_expect_file *ef)
 
 /* One line's findings and expectations, and the matching between them being built. */
 typedef struct group {
-    const size_t *f, *e; /* indices into the findings and expectations */
-    size_t nf, ne;
+    size_t nf, ne;    /* how many findings and expectations the line has */
     const bool *edge; /* edge[i * ne + j]: finding f[i] fits expectation e[j] */
     size_t *match_e;  /* match_e[j]: the finding (0..nf-1) holding e[j], or SIZE_MAX */
     bool *seen;
@@ -430,7 +426,7 @@ size_t cl_expect_check(cl_expect_file *ef, const char *path, const cl_finding *f
     for (size_t fi = 0, ei = 0; fi < n || ei < ne;) {
         unsigned line =
             fi < n && (ei >= ne || fr[fi].line <= er[ei].line) ? fr[fi].line : er[ei].line;
-        group g = {.f = fidx, .e = eidx, .match_e = match_e, .seen = seen};
+        group g = {.match_e = match_e, .seen = seen};
         for (; fi < n && fr[fi].line == line; fi++)
             fidx[g.nf++] = fr[fi].idx;
         for (; ei < ne && er[ei].line == line; ei++)
