@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "fuzz_text.h"
+
 #include "comments.h"
 #include "suppress.h"
 
@@ -465,17 +467,6 @@ static void test_comment_lexer(void **state)
     assert_int_equal(cl_text_line_count("\n\n", 2), 2);
 }
 
-static unsigned long long rng_state = 88172645463325252ull;
-
-/* xorshift64: a fixed sequence, so a failure reproduces. */
-static unsigned rnd(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return (unsigned)(rng_state >> 32);
-}
-
 static void count_comments(const cl_comment *c, void *arg)
 {
     size_t *n = arg;
@@ -497,19 +488,12 @@ static void test_arbitrary_bytes(void **state)
     const size_t n_pieces = sizeof pieces / sizeof pieces[0];
     char buf[1024];
     for (int iter = 0; iter < 3000; iter++) {
-        size_t len = 0, want = rnd() % 600;
-        bool raw = iter % 5 == 0;
-        while (len < want) {
-            if (raw) {
-                buf[len++] = (char)(rnd() & 0xff);
-                continue;
-            }
-            size_t p = rnd() % n_pieces;
-            size_t pl = pieces[p][0] ? strlen(pieces[p]) : 1; /* "\0" is one NUL byte */
-            if (len + pl > sizeof buf)
-                break;
-            memcpy(buf + len, pieces[p], pl);
-            len += pl;
+        size_t len, want = fuzz_rand() % 600;
+        if (iter % 5 == 0) { /* every fifth text is plain noise */
+            for (len = 0; len < want; len++)
+                buf[len] = (char)(fuzz_rand() & 0xff);
+        } else {
+            len = fuzz_text(buf, sizeof buf, want, pieces, n_pieces);
         }
         /* Copy to an exact-size allocation so ASan catches any read past len. */
         char *text = malloc(len ? len : 1);
@@ -522,7 +506,7 @@ static void test_arbitrary_bytes(void **state)
         cl_suppressions *s = cl_suppress_parse(text, len);
         for (unsigned l = 0; l <= lines + 2; l++) {
             cl_suppress_match(s, "a", l);
-            cl_suppress_match_at(s, "b-c", l, rnd() % 40);
+            cl_suppress_match_at(s, "b-c", l, fuzz_rand() % 40);
         }
         cl_suppress_problem *p;
         size_t n = cl_suppress_problems(s, true, &p);

@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "fuzz_text.h"
+
 #include "verify.h"
 
 static cl_expect_file *parse_ok(const char *text)
@@ -272,16 +274,6 @@ static void test_crlf_and_nul(void **state)
     cl_expect_free(ef);
 }
 
-static unsigned long long rng_state = 0x9e3779b97f4a7c15ull;
-
-static unsigned rnd(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return (unsigned)(rng_state >> 32);
-}
-
 static void test_arbitrary_bytes(void **state)
 {
     (void)state;
@@ -315,15 +307,7 @@ static void test_arbitrary_bytes(void **state)
     const size_t n_pieces = sizeof pieces / sizeof pieces[0];
     char buf[800];
     for (int iter = 0; iter < 3000; iter++) {
-        size_t len = 0, want = rnd() % 400;
-        while (len < want) {
-            size_t p = rnd() % n_pieces;
-            size_t pl = pieces[p][0] ? strlen(pieces[p]) : 1;
-            if (len + pl > sizeof buf)
-                break;
-            memcpy(buf + len, pieces[p], pl);
-            len += pl;
-        }
+        size_t len = fuzz_text(buf, sizeof buf, fuzz_rand() % 400, pieces, n_pieces);
         char *text = malloc(len ? len : 1);
         memcpy(text, buf, len);
         char *err = NULL;
