@@ -322,6 +322,11 @@ int cl_driver_run(const cl_options *opt)
                         "ctxlint: error: %s could not be parsed; its findings are "
                         "missing\n",
                         cl_display_path(jobs.v[i].file, cwd));
+            else
+                fprintf(stderr,
+                        "ctxlint: error: %s has compile errors (first one above); fix them, "
+                        "since findings in a broken unit may be incomplete\n",
+                        cl_display_path(jobs.v[i].file, cwd));
             status = 2;
         }
         cl_findings_move(&all, &res->unit.findings);
