@@ -26,6 +26,9 @@ enum {
     OPT_FIX_DRY_RUN,
     OPT_UNUSED_SUPPRESSIONS,
     OPT_STDIN_FILENAME,
+    OPT_CACHE_DIR,
+    OPT_NO_CACHE,
+    OPT_STATS,
 };
 
 static const struct option long_opts[] = {
@@ -43,6 +46,9 @@ static const struct option long_opts[] = {
     {"quiet", no_argument, NULL, 'q'},
     {"report-unused-suppressions", no_argument, NULL, OPT_UNUSED_SUPPRESSIONS},
     {"stdin-filename", required_argument, NULL, OPT_STDIN_FILENAME},
+    {"cache-dir", required_argument, NULL, OPT_CACHE_DIR},
+    {"no-cache", no_argument, NULL, OPT_NO_CACHE},
+    {"stats", no_argument, NULL, OPT_STATS},
     {NULL, 0, NULL, 0},
 };
 
@@ -149,6 +155,15 @@ int cl_options_parse(int argc, char **argv, cl_options *opt)
             break;
         case OPT_STDIN_FILENAME:
             opt->stdin_filename = optarg;
+            break;
+        case OPT_CACHE_DIR:
+            opt->cache_dir = optarg;
+            break;
+        case OPT_NO_CACHE:
+            opt->no_cache = true;
+            break;
+        case OPT_STATS:
+            opt->stats = true;
             break;
         case ':':
             return bad("option '%s' needs an argument", argv[optind - 1]);
