@@ -46,7 +46,7 @@ typedef struct run {
     unsigned n_unsaved;
     atomic_size_t next;
     pthread_mutex_t index_lock;
-    cl_cache *cache;                   /* NULL with --no-cache or unsaved buffers */
+    cl_cache *cache;                  /* NULL with --no-cache or unsaved buffers */
     atomic_size_t n_parsed, n_cached; /* --stats */
 } run;
 

@@ -29,6 +29,7 @@ typedef struct cl_options {
     bool fix, fix_dry_run, report_unused_suppressions;
     char *stdin_filename;
     bool quiet; /* --quiet: no notes on standard error */
+
     char *cache_dir; /* --cache-dir DIR; NULL for the default folder */
     bool no_cache;   /* --no-cache */
     bool stats;      /* --stats: how many units were parsed and how many came from the cache */

@@ -163,20 +163,36 @@ static cl_cache *open_cache(const project *p, const cl_config *cfg, uint64_t max
     return c;
 }
 
+/* A run that lints and stores the project's unit. */
+static void run_storing(const project *p, cl_unit_result *stored)
+{
+    cl_cache *c = open_cache(p, p->cfg, CL_CACHE_DEFAULT_MAX_BYTES);
+    lint_and_store(c, p, stored);
+    cl_cache_close(c);
+}
+
+/* A later run with `cfg`: whether it finds the unit in the cache (the result goes to *got,
+ * which is freed first). */
+static bool run_looking_up(const project *p, const cl_config *cfg, cl_unit_result *got)
+{
+    result_free(got);
+    cl_cache *c = open_cache(p, cfg, CL_CACHE_DEFAULT_MAX_BYTES);
+    bool hit = cl_cache_lookup(c, &p->jobs.v[0], got);
+    cl_cache_close(c);
+    if (!hit)
+        assert_int_equal(got->findings.n + got->facts.n, 0);
+    return hit;
+}
+
 static void test_hit_returns_what_was_stored(void **state)
 {
     (void)state;
     project p = project_new();
-    cl_cache *c = open_cache(&p, p.cfg, CL_CACHE_DEFAULT_MAX_BYTES);
     cl_unit_result stored = {0}, got = {0};
-    assert_false(cl_cache_lookup(c, &p.jobs.v[0], &got));
-    lint_and_store(c, &p, &stored);
-    cl_cache_close(c);
-
-    c = open_cache(&p, p.cfg, CL_CACHE_DEFAULT_MAX_BYTES); /* a later run */
-    assert_true(cl_cache_lookup(c, &p.jobs.v[0], &got));
+    assert_false(run_looking_up(&p, p.cfg, &got));
+    run_storing(&p, &stored);
+    assert_true(run_looking_up(&p, p.cfg, &got));
     assert_same_result(&stored, &got);
-    cl_cache_close(c);
     result_free(&stored);
     result_free(&got);
     project_free(&p);
@@ -186,32 +202,22 @@ static void test_header_edit_is_a_miss(void **state)
 {
     (void)state;
     project p = project_new();
-    cl_cache *c = open_cache(&p, p.cfg, CL_CACHE_DEFAULT_MAX_BYTES);
     cl_unit_result stored = {0}, got = {0};
-    lint_and_store(c, &p, &stored);
-    cl_cache_close(c);
+    run_storing(&p, &stored);
 
     /* Only a comment changes: suppressions live in comments, so it must still miss. */
     free(tfs_write(p.root, "inc/helper.h",
                    "#include <ctx/ctx.h>\n/* helpers NOLINT */\nint helper(int x);\n"));
-    c = open_cache(&p, p.cfg, CL_CACHE_DEFAULT_MAX_BYTES);
-    assert_false(cl_cache_lookup(c, &p.jobs.v[0], &got));
-    assert_int_equal(got.findings.n, 0);
-    cl_cache_close(c);
+    assert_false(run_looking_up(&p, p.cfg, &got));
 
     /* Back to the stored content: the entry is valid again. */
     free(tfs_write(p.root, "inc/helper.h", header_text));
-    c = open_cache(&p, p.cfg, CL_CACHE_DEFAULT_MAX_BYTES);
-    assert_true(cl_cache_lookup(c, &p.jobs.v[0], &got));
+    assert_true(run_looking_up(&p, p.cfg, &got));
     assert_same_result(&stored, &got);
-    cl_cache_close(c);
 
     /* The unit itself edited: a miss too. */
     free(tfs_write(p.root, "src/unit.c", "#include \"helper.h\"\nint x;\n"));
-    c = open_cache(&p, p.cfg, CL_CACHE_DEFAULT_MAX_BYTES);
-    cl_unit_result none = {0};
-    assert_false(cl_cache_lookup(c, &p.jobs.v[0], &none));
-    cl_cache_close(c);
+    assert_false(run_looking_up(&p, p.cfg, &got));
     result_free(&stored);
     result_free(&got);
     project_free(&p);
@@ -221,17 +227,12 @@ static void test_config_change_is_a_miss(void **state)
 {
     (void)state;
     project p = project_new();
-    cl_cache *c = open_cache(&p, p.cfg, CL_CACHE_DEFAULT_MAX_BYTES);
     cl_unit_result stored = {0}, got = {0};
-    lint_and_store(c, &p, &stored);
-    cl_cache_close(c);
+    run_storing(&p, &stored);
 
     cl_config *same = cl_config_default();
     assert_true(cl_cache_config_hash(same) == cl_cache_config_hash(p.cfg));
-    c = open_cache(&p, same, CL_CACHE_DEFAULT_MAX_BYTES);
-    assert_true(cl_cache_lookup(c, &p.jobs.v[0], &got));
-    cl_cache_close(c);
-    result_free(&got);
+    assert_true(run_looking_up(&p, same, &got));
 
     cl_config *sev = cl_config_default();
     sev->rules[0].severity = sev->rules[0].severity == CL_SEV_ERROR ? CL_SEV_NOTE : CL_SEV_ERROR;
@@ -242,13 +243,12 @@ static void test_config_change_is_a_miss(void **state)
     cl_config *changed[] = {sev, off, model};
     for (size_t i = 0; i < 3; i++) {
         assert_true(cl_cache_config_hash(changed[i]) != cl_cache_config_hash(p.cfg));
-        c = open_cache(&p, changed[i], CL_CACHE_DEFAULT_MAX_BYTES);
-        assert_false(cl_cache_lookup(c, &p.jobs.v[0], &got));
-        cl_cache_close(c);
+        assert_false(run_looking_up(&p, changed[i], &got));
         cl_config_free(changed[i]);
     }
     cl_config_free(same);
     result_free(&stored);
+    result_free(&got);
     project_free(&p);
 }
 
