@@ -99,60 +99,64 @@ def main():
     print(f"corpus {corpus}: {n_units} units; {a.reps} repetitions, medians; {ncpu} cores; "
           f"load average at start {os.getloadavg()[0]:.2f}", flush=True)
 
-    rows = []  # (name, [(wall, cpu, rss)], note)
-    parsed = {}  # name -> (units parsed, units from cache) of its last repetition
+    plans = []  # (name, cmd, prepare, note_fn): every repetition runs them all, in this order,
+    # so that a change in the machine's load hits every row alike.
 
-    def measure(name, cmd, prepare=None, note_fn=None, reps=a.reps, cwd=corpus):
-        samples, note = [], ""
-        for r in range(reps):
-            if prepare:
-                prepare(r)
-            wall, cpu, rss, err, rc = run_timed(cmd, cwd, env)
-            if rc not in (0, 1):
-                sys.stderr.write(f"{name}: exit {rc}\n{err[-2000:]}\n")
-            samples.append((wall, cpu, rss))
-            if note_fn:
-                note = note_fn(err)
-                parsed[name] = stats_of(err)
-        rows.append((name, samples, note))
-        med = [statistics.median(s[i] for s in samples) for i in range(3)]
-        print(f"  {name:<34} {med[0]:8.2f} s wall {med[1]:8.2f} s cpu {med[2] / 1024:7.1f} MiB"
-              f"  {note}", flush=True)
+    def plan(name, cmd, prepare=None, note_fn=None):
+        plans.append((name, cmd, prepare, note_fn))
 
     lint = [a.ctxlint, "-q", "-p", corpus, "--stats"]
     parsed_note = lambda err: "parsed %s, cached %s" % stats_of(err)  # noqa: E731
 
-    measure("floor (libclang parse + walk)", [a.floor, "-p", corpus])
+    plan("floor (libclang parse + walk)", [a.floor, "-p", corpus])
+    script = None
     if not a.no_reference:
         with tempfile.NamedTemporaryFile("w", suffix=".sh", delete=False) as sf:
             sf.write(per_unit_script(db, "clang", ["-fsyntax-only"]))
-        measure("clang -fsyntax-only, per unit", ["bash", sf.name])
-        os.unlink(sf.name)
+            script = sf.name
+        plan("clang -fsyntax-only, per unit", ["bash", script])
         if shutil.which("clang-tidy"):
             files = sorted({os.path.join(e["directory"], e["file"]) for e in db})
-            measure("clang-tidy (1 check), 1 process",
-                    ["clang-tidy", "-p", corpus, "--quiet",
-                     "--checks=-*,bugprone-assert-side-effect"] + files)
-    measure("ctxlint -j1 (no cache)", lint + ["-j1", "--no-cache"], note_fn=parsed_note)
-    measure("ctxlint -j2 (no cache)", lint + ["-j2", "--no-cache"], note_fn=parsed_note)
+            plan("clang-tidy (1 check), 1 process",
+                 ["clang-tidy", "-p", corpus, "--quiet",
+                  "--checks=-*,bugprone-assert-side-effect"] + files)
+    plan("ctxlint -j1 (no cache)", lint + ["-j1", "--no-cache"], note_fn=parsed_note)
+    plan("ctxlint -j2 (no cache)", lint + ["-j2", "--no-cache"], note_fn=parsed_note)
     cached = lint + ["--cache-dir", cache]
-    measure("ctxlint cold, filling the cache", cached,
-            prepare=lambda r: shutil.rmtree(cache, ignore_errors=True), note_fn=parsed_note)
-    measure("ctxlint warm (nothing changed)", cached, note_fn=parsed_note)
-
+    plan("ctxlint cold, filling the cache", cached,
+         prepare=lambda r: shutil.rmtree(cache, ignore_errors=True), note_fn=parsed_note)
+    plan("ctxlint warm (nothing changed)", cached, note_fn=parsed_note)
     originals = {}
-    try:
-        for label, path in (("a touched unit", a.touch_file), ("a touched header", a.touch_header)):
-            if not path:
-                continue
+    for label, path in (("a touched unit", a.touch_file), ("a touched header", a.touch_header)):
+        if path:
             with open(path) as f:
                 originals[path] = f.read()
-            measure(f"ctxlint after {label}", cached,
-                    prepare=lambda r, p=path: touch(p, r), note_fn=parsed_note)
+            plan(f"ctxlint after {label}", cached, prepare=lambda r, p=path: touch(p, r),
+                 note_fn=parsed_note)
+
+    samples = {name: [] for name, *_ in plans}
+    notes, parsed = {}, {}  # the last repetition's --stats: (units parsed, units from cache)
+    try:
+        for r in range(a.reps):
+            for name, cmd, prepare, note_fn in plans:
+                if prepare:
+                    prepare(r)
+                wall, cpu, rss, err, rc = run_timed(cmd, corpus, env)
+                if rc not in (0, 1):
+                    sys.stderr.write(f"{name}: exit {rc}\n{err[-2000:]}\n")
+                samples[name].append((wall, cpu, rss))
+                if note_fn:
+                    notes[name], parsed[name] = note_fn(err), stats_of(err)
+                print(f"  rep {r + 1}: {name:<34} {wall:8.2f} s wall {cpu:8.2f} s cpu "
+                      f"{rss / 1024:7.1f} MiB  {notes.get(name, '')}", flush=True)
     finally:
         for path, text in originals.items():
             with open(path, "w") as f:
                 f.write(text)
+        if script:
+            os.unlink(script)
+    rows = [(name, samples[name], notes.get(name, "")) for name, *_ in plans]
+    print(f"load average at the end {os.getloadavg()[0]:.2f}")
 
     med = {name: [statistics.median(s[i] for s in samples) for i in range(3)]
            for name, samples, _ in rows}
