@@ -629,6 +629,24 @@ typedef struct deps {
     bool ok;
 } deps;
 
+/* False when `name` was already listed; lists it otherwise. */
+static bool first_sight(deps *d, const char *name)
+{
+    for (size_t i = 0; i < d->n_seen; i++)
+        if (strcmp(d->seen[i], name) == 0)
+            return false;
+    d->seen = cl_xgrow(d->seen, d->n_seen, &d->cap_seen, sizeof *d->seen);
+    d->seen[d->n_seen++] = cl_xstrdup(name);
+    return true;
+}
+
+static void put_dep(deps *d, const char *name, uint64_t hash)
+{
+    put_str(d->b, name);
+    put_u64(d->b, hash);
+    d->n++;
+}
+
 static void add_dep(CXFile f, CXSourceLocation *stack, unsigned len, CXClientData arg)
 {
     (void)stack;
@@ -638,26 +656,17 @@ static void add_dep(CXFile f, CXSourceLocation *stack, unsigned len, CXClientDat
     const char *name = clang_getCString(s);
     if (!name || !*name) {
         d->ok = false;
-    } else if (!(d->job->is_header && strcmp(name, d->job->unit_file) == 0)) {
-        /* The synthetic unit of a header is not on disk: the key (job->file) decides it. */
-        bool dup = false;
-        for (size_t i = 0; i < d->n_seen && !dup; i++)
-            dup = strcmp(d->seen[i], name) == 0;
-        if (!dup) {
-            size_t size = 0;
-            /* The bytes libclang parsed, not the disk's: a file edited during the parse
-             * must not be cached under its new content. */
-            const char *text = clang_getFileContents(d->tu, f, &size);
-            if (!text) {
-                d->ok = false;
-            } else {
-                put_str(d->b, name);
-                put_u64(d->b, XXH3_64bits(text, size));
-                d->n++;
-                d->seen = cl_xgrow(d->seen, d->n_seen, &d->cap_seen, sizeof *d->seen);
-                d->seen[d->n_seen++] = cl_xstrdup(name);
-            }
-        }
+    } else if (!(d->job->is_header && strcmp(name, d->job->unit_file) == 0) &&
+               first_sight(d, name)) {
+        /* The synthetic unit of a header is not on disk: the key (job->file) decides it.
+         * Otherwise the bytes libclang parsed, not the disk's: a file edited during the parse
+         * must not be cached under its new content. */
+        size_t size = 0;
+        const char *text = clang_getFileContents(d->tu, f, &size);
+        if (text)
+            put_dep(d, name, XXH3_64bits(text, size));
+        else
+            d->ok = false;
     }
     clang_disposeString(s);
 }
@@ -703,7 +712,8 @@ static void write_facts(wbuf *b, const cl_facts *fs)
     }
 }
 
-int cl_cache_store(cl_cache *c, const cl_job *job, CXTranslationUnit tu, const cl_unit_result *res)
+int cl_cache_store(cl_cache *c, const cl_job *job, CXTranslationUnit tu, char *const *extra,
+                   size_t n_extra, const cl_unit_result *res)
 {
     XXH128_hash_t key = job_key(c, job);
     wbuf b = {0};
@@ -717,6 +727,15 @@ int cl_cache_store(cl_cache *c, const cl_job *job, CXTranslationUnit tu, const c
     put_u32(&b, 0);
     deps d = {.tu = tu, .job = job, .b = &b, .ok = true};
     clang_getInclusions(tu, add_dep, &d);
+    for (size_t i = 0; i < n_extra && d.ok; i++) {
+        uint64_t h;
+        if (!first_sight(&d, extra[i]))
+            continue;
+        if (file_hash_of(c, extra[i], &h))
+            put_dep(&d, extra[i], h);
+        else
+            d.ok = false;
+    }
     for (size_t i = 0; i < d.n_seen; i++)
         free(d.seen[i]);
     free(d.seen);

@@ -34,9 +34,11 @@ void cl_cache_close(cl_cache *c);
  * stale or corrupt entry is a miss. Thread-safe. */
 bool cl_cache_lookup(cl_cache *c, const cl_job *job, cl_unit_result *out);
 /* Stores the result of a clean parse and walk of `job` (never call it for a unit with errors
- * or one parsed from unsaved buffers). Returns 0, or -1 when nothing could be written.
- * Thread-safe. */
-int cl_cache_store(cl_cache *c, const cl_job *job, CXTranslationUnit tu, const cl_unit_result *res);
+ * or one parsed from unsaved buffers). `extra` names files the unit depends on that `tu` does
+ * not list (those of a precompiled header it used). Returns 0, or -1 when nothing could be
+ * written. Thread-safe. */
+int cl_cache_store(cl_cache *c, const cl_job *job, CXTranslationUnit tu, char *const *extra,
+                   size_t n_extra, const cl_unit_result *res);
 
 /* The path of the entry for `job` (malloc'd): for tests that damage entries. */
 char *cl_cache_entry_path(cl_cache *c, const cl_job *job);

@@ -29,6 +29,7 @@ enum {
     OPT_CACHE_DIR,
     OPT_NO_CACHE,
     OPT_STATS,
+    OPT_SHARED_PCH,
 };
 
 static const struct option long_opts[] = {
@@ -49,6 +50,7 @@ static const struct option long_opts[] = {
     {"cache-dir", required_argument, NULL, OPT_CACHE_DIR},
     {"no-cache", no_argument, NULL, OPT_NO_CACHE},
     {"stats", no_argument, NULL, OPT_STATS},
+    {"shared-pch", no_argument, NULL, OPT_SHARED_PCH},
     {NULL, 0, NULL, 0},
 };
 
@@ -164,6 +166,9 @@ int cl_options_parse(int argc, char **argv, cl_options *opt)
             break;
         case OPT_STATS:
             opt->stats = true;
+            break;
+        case OPT_SHARED_PCH:
+            opt->shared_pch = true;
             break;
         case ':':
             return bad("option '%s' needs an argument", argv[optind - 1]);

@@ -19,6 +19,7 @@
 #include "emit.h"
 #include "output.h"
 #include "parse.h"
+#include "pch.h"
 #include "registry.h"
 #include "source.h"
 #include "suppress.h"
@@ -47,6 +48,7 @@ typedef struct run {
     atomic_size_t next;
     pthread_mutex_t index_lock;
     cl_cache *cache;                  /* NULL with --no-cache or unsaved buffers */
+    cl_pch *pch;                      /* --shared-pch, without unsaved buffers */
     atomic_size_t n_parsed, n_cached; /* --stats */
 } run;
 
@@ -71,7 +73,10 @@ static void lint_job(run *r, CXIndex *idx, size_t i)
     if (!*idx)
         *idx = new_index(r); /* a fully cached run never creates one */
     cl_parse_result pr = {0};
-    int rc = cl_parse_job(*idx, job, r->unsaved, r->n_unsaved, &pr);
+    char *const *pch_deps = NULL;
+    size_t n_pch_deps = 0;
+    int rc = r->pch ? cl_pch_parse(r->pch, *idx, i, &pr, &pch_deps, &n_pch_deps)
+                    : cl_parse_job(*idx, job, r->unsaved, r->n_unsaved, &pr);
     res->has_errors = pr.has_errors;
     res->error = pr.first_error;
     pr.first_error = NULL;
@@ -80,7 +85,7 @@ static void lint_job(run *r, CXIndex *idx, size_t i)
         atomic_fetch_add(&r->n_parsed, 1);
         cl_walk_unit(pr.tu, r->cfg, pr.has_errors, job->is_header ? job->file : NULL, &res->unit);
         if (r->cache && !pr.has_errors)
-            cl_cache_store(r->cache, job, pr.tu, &res->unit);
+            cl_cache_store(r->cache, job, pr.tu, pch_deps, n_pch_deps, &res->unit);
     }
     cl_parse_result_free(&pr);
 }
@@ -343,9 +348,12 @@ int cl_driver_run(const cl_options *opt)
     }
     if (status == 0 && !opt->no_cache && !r.unsaved)
         r.cache = open_cache(opt, cfg);
+    if (status == 0 && opt->shared_pch && !r.unsaved)
+        r.pch = cl_pch_new(&jobs);
     if (status == 0)
         run_workers(&r);
     cl_cache_close(r.cache);
+    cl_pch_free(r.pch);
     if (opt->stats)
         fprintf(stderr, "ctxlint: parsed %zu units, %zu from cache\n", atomic_load(&r.n_parsed),
                 atomic_load(&r.n_cached));

@@ -23,6 +23,7 @@ static const char usage[] =
     "  --cache-dir DIR          cache results in DIR (default: $XDG_CACHE_HOME/ctxlint)\n"
     "  --no-cache               neither read nor write the cache\n"
     "  --stats                  say how many units were parsed and how many were cached\n"
+    "  --shared-pch             precompile the system headers units share (experimental)\n"
     "\n"
     "Rules and configuration:\n"
     "  --checks GLOBS           enable/disable rules: \"-*,nil-context\"\n"

@@ -33,6 +33,7 @@ typedef struct cl_options {
     char *cache_dir; /* --cache-dir DIR; NULL for the default folder */
     bool no_cache;   /* --no-cache */
     bool stats;      /* --stats: how many units were parsed and how many came from the cache */
+    bool shared_pch; /* --shared-pch: precompile the system headers units share (pch.h) */
 } cl_options;
 
 #endif

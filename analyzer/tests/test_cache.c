@@ -100,7 +100,7 @@ static void lint_and_store(cl_cache *c, const project *p, cl_unit_result *res)
     g->cond_index = 1;
     cl_facts_add(&res->facts, cl_rules[0]->id, "param-spawns", "c:@F@lookup", 0, NULL);
     cl_facts_add(&res->facts, cl_rules[0]->id, "calls", "c:@F@lookup", -1, "c:@F@helper#0");
-    assert_int_equal(cl_cache_store(c, &p->jobs.v[0], pr.tu, res), 0);
+    assert_int_equal(cl_cache_store(c, &p->jobs.v[0], pr.tu, NULL, 0, res), 0);
     cl_parse_result_free(&pr);
     clang_disposeIndex(idx);
 }
@@ -344,7 +344,7 @@ static void *writer(void *arg)
     } else {
         cl_walk_unit(pr.tu, w->p->cfg, false, NULL, &res);
         for (int i = 0; i < w->rounds; i++) {
-            if (cl_cache_store(c, &w->p->jobs.v[0], pr.tu, &res) != 0)
+            if (cl_cache_store(c, &w->p->jobs.v[0], pr.tu, NULL, 0, &res) != 0)
                 w->bad++;
             cl_unit_result got = {0};
             if (cl_cache_lookup(c, &w->p->jobs.v[0], &got)) {

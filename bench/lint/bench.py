@@ -122,6 +122,10 @@ def main():
                   "--checks=-*,bugprone-assert-side-effect"] + files)
     plan("ctxlint -j1 (no cache)", lint + ["-j1", "--no-cache"], note_fn=parsed_note)
     plan("ctxlint -j2 (no cache)", lint + ["-j2", "--no-cache"], note_fn=parsed_note)
+    plan("ctxlint -j1 --shared-pch (no cache)", lint + ["-j1", "--no-cache", "--shared-pch"],
+         note_fn=parsed_note)
+    plan("ctxlint -j2 --shared-pch (no cache)", lint + ["-j2", "--no-cache", "--shared-pch"],
+         note_fn=parsed_note)
     cached = lint + ["--cache-dir", cache]
     plan("ctxlint cold, filling the cache", cached,
          prepare=lambda r: shutil.rmtree(cache, ignore_errors=True), note_fn=parsed_note)
@@ -177,7 +181,11 @@ def main():
         ("-j2 >= 1.8 x faster than -j1 (wall)", j1[0] / j2[0], j1[0] / j2[0] >= 1.8),
         ("warm <= 5 % of cold (wall)", warm[0] / cold[0], warm[0] <= 0.05 * cold[0]),
         ("peak memory -j1 <= 1.2 x floor", j1[2] / floor[2], j1[2] <= 1.2 * floor[2]),
+        ("peak memory -j2 <= 1.2 x floor", j2[2] / floor[2], j2[2] <= 1.2 * floor[2]),
     ]
+    pch = med["ctxlint -j1 --shared-pch (no cache)"]
+    checks.append(("stretch: -j1 --shared-pch below the floor (cpu)", pch[1] / floor[1],
+                   pch[1] < floor[1]))
     if "ctxlint after a touched unit" in parsed:
         p = parsed["ctxlint after a touched unit"][0]
         checks.append(("a touched unit re-lints only itself (units parsed)", p, p == 1))
