@@ -12,6 +12,7 @@ packages=(
   libclang-19-dev libclang-common-19-dev llvm-19-dev
   libcmocka-dev libyaml-dev libjansson-dev libxxhash-dev
   valgrind python3
+  time clang-tidy bear # bench/lint/run.sh: peak memory, a reference linter, outside projects' databases
 )
 if [ -n "${CTXLINT_EXTRA_PACKAGES:-}" ]; then
   # shellcheck disable=SC2206

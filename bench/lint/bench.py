@@ -194,11 +194,15 @@ def main():
         print(f"{'PASS' if ok else 'MISS'}  {label}: {value:.3f}")
 
     if a.instructions:
-        gen = sorted({os.path.join(e["directory"], e["file"]) for e in db})[:a.instructions]
+        every = sorted({os.path.join(e["directory"], e["file"]) for e in db})
+        gen = every[::max(1, len(every) // a.instructions)][:a.instructions]  # spread out
         fl = callgrind_ir([a.floor, "-p", corpus] + gen, corpus)
         cl = callgrind_ir([a.ctxlint, "-q", "-j1", "--no-cache", "-p", corpus] + gen, corpus)
-        print(f"\ninstructions (callgrind, {len(gen)} units): floor {fl:,}  ctxlint -j1 {cl:,}  "
-              f"ratio {cl / fl:.4f}")
+        pc = callgrind_ir([a.ctxlint, "-q", "-j1", "--no-cache", "--shared-pch", "-p", corpus] +
+                          gen, corpus)
+        print(f"\ninstructions (callgrind, {len(gen)} units spread over the corpus): floor {fl:,}"
+              f"  ctxlint -j1 {cl:,} ({cl / fl:.4f} x floor)"
+              f"  ctxlint -j1 --shared-pch {pc:,} ({pc / fl:.4f} x floor)")
 
 
 if __name__ == "__main__":
