@@ -1,7 +1,7 @@
 /* Shared precompiled system headers (--shared-pch): most units of a project start with the same
  * run of `#include <...>` system headers, and parsing them again for every unit is most of the
  * parse. The leading system includes of each C unit (only comments may come before them) are
- * precompiled once per distinct (flags, include list), when at least two units share it, and
+ * precompiled once per distinct (flags, include list), when at least four units share it, and
  * each such unit is parsed with `-include-pch`. Only system headers go in (every file of the
  * PCH is checked), and the walk skips system declarations anyway, so the findings are the same.
  * A unit whose PCH fails to build or to load is parsed the ordinary way. */

@@ -93,7 +93,7 @@ static unsigned long count_cursors_in(CXTranslationUnit tu)
     return n;
 }
 
-/* Three units with the same system prefix: they share one PCH, parse cleanly with it, and
+/* Four units with the same system prefix: they share one PCH, parse cleanly with it, and
  * their ASTs have as many cursors as without it. A unit alone with its prefix gets none. */
 static void test_units_share_a_pch(void **state)
 {
@@ -101,13 +101,16 @@ static void test_units_share_a_pch(void **state)
     char *root = tfs_mkdtemp();
     const char *body = "#include <stdio.h>\n#include <stdlib.h>\n"
                        "int main(void) { printf(\"%d\", abs(-1)); return 0; }\n";
-    char *files[5] = {tfs_write(root, "a.c", body), tfs_write(root, "b.c", body),
+    char *files[6] = {tfs_write(root, "a.c", body),
+                      tfs_write(root, "b.c", body),
                       tfs_write(root, "c.c", body),
-                      tfs_write(root, "alone.c", "#include <string.h>\nint g;\n"), NULL};
+                      tfs_write(root, "d.c", body),
+                      tfs_write(root, "alone.c", "#include <string.h>\nint g;\n"),
+                      NULL};
     char *extra[] = {"-std=c11"};
     cl_options opt = {0};
     opt.files = files;
-    opt.n_files = 4;
+    opt.n_files = 5;
     opt.extra_args = extra;
     opt.n_extra_args = 1;
     opt.have_extra_args = true;
@@ -115,7 +118,7 @@ static void test_units_share_a_pch(void **state)
     cl_jobs jobs = {0};
     char *err = NULL;
     assert_int_equal(cl_jobs_build(&opt, &jobs, &err), 0);
-    assert_int_equal(jobs.n, 4);
+    assert_int_equal(jobs.n, 5);
 
     cl_pch *p = cl_pch_new(&jobs);
     CXIndex idx = clang_createIndex(0, 0);
@@ -153,7 +156,7 @@ static void test_units_share_a_pch(void **state)
     free(dir);
     clang_disposeIndex(idx);
     cl_jobs_free(&jobs);
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 5; i++)
         free(files[i]);
     tfs_rmtree(root);
 }
