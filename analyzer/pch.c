@@ -4,8 +4,6 @@
  * worker that needs it, in that worker's index, while the others wanting it wait. */
 #include "pch.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -201,21 +199,12 @@ static bool eligible(const cl_job *job)
 
 static char *read_head(const char *path, size_t *len)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    FILE *f = fopen(path, "rb");
+    if (!f)
         return NULL;
     char *buf = cl_xmalloc(PREFIX_READ);
-    size_t got = 0;
-    while (got < PREFIX_READ) {
-        ssize_t r = read(fd, buf + got, PREFIX_READ - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-    }
-    close(fd);
-    *len = got;
+    *len = fread(buf, 1, PREFIX_READ, f);
+    fclose(f);
     return buf;
 }
 
