@@ -1,0 +1,92 @@
+/* The path engine: a control-flow graph of one function body (or block, or lambda body) built
+ * from libclang's cursors, and the one question path-sensitive rules ask of it: "from here,
+ * is there a path to an exit on which nothing consumes the handle?".
+ *
+ * The graph is built only on demand, for a function that has a handle to track: rules collect
+ * candidates while the walk visits the body and build the graph in end_function.
+ *
+ * Elements are the units of evaluation, in evaluation order: a statement, a declaration, one
+ * leaf of a condition (`a && b`, `a || b`, `!a`, `a ? b : c` and `a, b` are split into their
+ * operands, so a use inside `a && use()` is on one path only), a return, the end of the body,
+ * the end of a variable's scope when it carries `__attribute__((cleanup(f)))` (C's defer: the
+ * element is on every path out of the scope: fall-through, break, continue, goto, return), and
+ * a call that does not return (its path ends there, it is no exit). Blocks, lambdas and
+ * statement expressions inside an element belong to that element (a use in them is a capture).
+ * Edges out of a condition element are labelled with the branch they take. */
+#ifndef CL_CFG_H
+#define CL_CFG_H
+
+#include <clang-c/Index.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+typedef struct cl_cfg cl_cfg;
+
+typedef enum cl_cfg_kind {
+    CL_CFG_STMT,      /* a statement or declaration evaluated for its effects */
+    CL_CFG_COND,      /* one leaf of a branch condition: the last element of its block */
+    CL_CFG_RETURN,    /* a return statement: its block then leaves the function */
+    CL_CFG_END,       /* falling off the end of the body (cursor: the body) */
+    CL_CFG_SCOPE_END, /* a cleanup-attributed variable leaves scope (cursor: its VarDecl) */
+    CL_CFG_NORETURN,  /* a call that does not return: the path ends here, without an exit */
+} cl_cfg_kind;
+
+/* Builds the graph of `body`, a CompoundStmt (of a function, a block or a lambda). */
+cl_cfg *cl_cfg_build(CXCursor body);
+void cl_cfg_free(cl_cfg *g);
+
+unsigned cl_cfg_num_elems(const cl_cfg *g);
+unsigned cl_cfg_num_blocks(const cl_cfg *g);
+unsigned cl_cfg_num_edges(const cl_cfg *g);
+CXCursor cl_cfg_elem_cursor(const cl_cfg *g, unsigned e);
+cl_cfg_kind cl_cfg_elem_kind(const cl_cfg *g, unsigned e);
+unsigned cl_cfg_elem_block(const cl_cfg *g, unsigned e);
+/* The innermost non-synthetic element whose extent contains `c`, or -1. */
+int cl_cfg_find(const cl_cfg *g, CXCursor c);
+
+/* What a rule says about one element on a path. */
+typedef enum cl_cfg_verdict {
+    CL_CFG_PASS, /* nothing relevant: keep walking */
+    CL_CFG_STOP, /* consumed: this path is fine */
+    CL_CFG_HIT,  /* something bad happens here (the handle is overwritten): report it */
+} cl_cfg_verdict;
+
+/* `visit` is asked about every element on the path except CL_CFG_END (whose cursor is the whole
+ * body); for CL_CFG_SCOPE_END the cursor is the variable leaving scope, not an evaluation of it. */
+typedef struct cl_cfg_query {
+    cl_cfg_verdict (*visit)(const cl_cfg *g, unsigned elem, void *data);
+    /* Optional: true when the branch `when` of condition element `cond` cannot be taken with
+     * a live handle (the creation failed: see cl_cfg_null_branch). */
+    bool (*cut)(const cl_cfg *g, unsigned cond, bool when, void *data);
+    void *data;
+} cl_cfg_query;
+
+/* Searches the paths that start just after element `start` (a later visit of `start` itself,
+ * around a loop, is asked like any other element). Returns the element where the first path
+ * found goes wrong: a HIT, or the exit element (CL_CFG_RETURN or CL_CFG_END) of a path that
+ * leaves the function with no STOP on it; -1 when every path is consumed or ends in a call
+ * that does not return. Breadth first, so the exit reported is one nearest the start. */
+int cl_cfg_search(const cl_cfg *g, unsigned start, const cl_cfg_query *q);
+
+/* The source range to report an exit element at: the return statement, or the closing brace
+ * of the body for CL_CFG_END. */
+CXSourceRange cl_cfg_exit_range(const cl_cfg *g, unsigned e);
+
+/* The function named by `__attribute__((cleanup(f)))` on the variable `var` (its definition
+ * when the unit has one), or a null cursor. */
+CXCursor cl_cfg_cleanup_fn(CXCursor var);
+
+/* True when taking branch `when` of the condition `cond` means that the value of `var` (a
+ * VarDecl, or a null cursor) or of the expression `made` (the call that produced it) is NULL:
+ * `!v`, `v == NULL`, `NULL != v`, `(v = make()) == NULL`, `make()` ... */
+bool cl_cfg_null_branch(CXCursor cond, bool when, CXCursor var, CXCursor made);
+
+/* The body (CompoundStmt) of a function definition, block expression or lambda; null cursor
+ * for anything else. */
+CXCursor cl_cfg_body_of(CXCursor fnlike);
+
+/* The graph as text, one block a line (for debugging and tests). */
+void cl_cfg_dump(const cl_cfg *g, FILE *out);
+
+#endif
