@@ -27,7 +27,7 @@ CTX_TEST_NO_TIMING=1 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
 echo "=== runtime: valgrind (plain build) ==="
 (
   cd "$out/plain"
-  CTX_TEST_NO_TIMING=1 ctest --output-on-failure -j "$jobs" \
+  CTX_TEST_NO_TIMING=1 ctest --output-on-failure -j "$jobs" -L runtime \
     -T memcheck --overwrite MemoryCheckCommand=/usr/bin/valgrind \
     --overwrite "MemoryCheckCommandOptions=--leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 --track-fds=no" \
     || { echo "valgrind: tests failed under memcheck"; exit 1; }
@@ -38,4 +38,10 @@ echo "=== runtime: valgrind (plain build) ==="
     exit 1
   fi
 )
+echo "=== examples: valgrind ==="
+for exe in cache_buggy cache_fixed; do
+  valgrind --leak-check=full --show-leak-kinds=definite,indirect,possible \
+    --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 \
+    "$out/plain/examples/cache/$exe"
+done
 echo "=== runtime: all checks passed ==="
