@@ -1065,3 +1065,129 @@ void cl_cfg_dump(const cl_cfg *g, FILE *out)
         fputc('\n', out);
     }
 }
+
+/* ---- uses of a variable ---- */
+
+bool cl_cfg_is_fnlike(CXCursor c)
+{
+    enum CXCursorKind k = clang_getCursorKind(c);
+    return k == CXCursor_BlockExpr || k == CXCursor_LambdaExpr || cl_is_function_definition(c);
+}
+
+#define USE_STACK 128
+
+typedef struct use_walk {
+    CXCursor var;
+    cl_cfg_verdict (*fn)(const cl_cfg_use *u, void *data);
+    void *data;
+    CXCursor stack[USE_STACK];
+    unsigned depth;
+    bool stop, hit;
+} use_walk;
+
+static int arg_index(CXCursor call, CXCursor e)
+{
+    int n = clang_Cursor_getNumArguments(call);
+    for (int i = 0; i < n; i++)
+        if (clang_equalCursors(clang_Cursor_getArgument(call, (unsigned)i), e))
+            return i;
+    return -1;
+}
+
+/* Climbs from the reference at stack[depth-1] to the expression that uses it. */
+static void classify_use(use_walk *w)
+{
+    cl_cfg_use u = {.ref = w->stack[w->depth - 1], .arg = -2};
+    u.member = clang_getNullCursor();
+    u.parent = clang_getNullCursor();
+    for (unsigned i = 0; i + 1 < w->depth; i++) {
+        enum CXCursorKind k = clang_getCursorKind(w->stack[i]);
+        if (k == CXCursor_BlockExpr || k == CXCursor_LambdaExpr)
+            u.captured = true;
+    }
+    unsigned i = w->depth - 1;
+    while (i > 0) {
+        CXCursor p = w->stack[i - 1];
+        enum CXCursorKind k = clang_getCursorKind(p);
+        if (k == CXCursor_ParenExpr || k == CXCursor_UnexposedExpr) {
+            i--;
+        } else if (k == CXCursor_CStyleCastExpr) {
+            if (clang_getCursorType(p).kind == CXType_Void) {
+                u.discarded = true;
+                break;
+            }
+            i--;
+        } else if (k == CXCursor_UnaryOperator && !u.address && !u.deref &&
+                   (cl_unary_op(p) == CL_OP_ADDR || cl_unary_op(p) == CL_OP_DEREF)) {
+            u.address = cl_unary_op(p) == CL_OP_ADDR;
+            u.deref = !u.address;
+            i--;
+        } else if (k == CXCursor_MemberRefExpr && clang_Cursor_isNull(u.member) &&
+                   clang_equalCursors(cl_child(p, 0), w->stack[i])) {
+            u.member = p;
+            i--;
+        } else if (k == CXCursor_UnaryExpr || k == CXCursor_UnaryOperator) {
+            /* sizeof, alignof and the like (UnaryExprOrTypeTraitExpr is UnaryExpr). */
+            u.discarded = k == CXCursor_UnaryExpr;
+            break;
+        } else {
+            break;
+        }
+    }
+    u.expr = w->stack[i];
+    if (i > 0 && !u.discarded) {
+        u.parent = w->stack[i - 1];
+        enum CXCursorKind pk = clang_getCursorKind(u.parent);
+        if (pk == CXCursor_CallExpr) {
+            u.arg = arg_index(u.parent, u.expr);
+        } else if (pk == CXCursor_BinaryOperator || pk == CXCursor_CompoundAssignOperator) {
+            u.lhs =
+                clang_equalCursors(cl_child(u.parent, 0), u.expr) &&
+                (pk == CXCursor_CompoundAssignOperator || cl_binary_op(u.parent) == CL_OP_ASSIGN);
+        }
+    }
+    cl_cfg_verdict v = w->fn(&u, w->data);
+    w->stop |= v == CL_CFG_STOP;
+    w->hit |= v == CL_CFG_HIT;
+}
+
+static enum CXChildVisitResult use_visit(CXCursor c, CXCursor parent, CXClientData d)
+{
+    (void)parent;
+    use_walk *w = d;
+    if (w->depth == USE_STACK) {
+        w->stop = true; /* too deep to judge: silence */
+        return CXChildVisit_Break;
+    }
+    w->stack[w->depth++] = c;
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if (k == CXCursor_DeclRefExpr || k == CXCursor_VariableRef) {
+        CXCursor d2 = clang_getCursorReferenced(c);
+        if (clang_equalCursors(d2, w->var)) {
+            if (k == CXCursor_VariableRef) {
+                w->stop = true; /* an explicit lambda capture */
+            } else {
+                classify_use(w);
+            }
+        }
+    } else {
+        clang_visitChildren(c, use_visit, w);
+    }
+    w->depth--;
+    return CXChildVisit_Continue;
+}
+
+cl_cfg_verdict cl_cfg_each_use(CXCursor root, CXCursor var,
+                               cl_cfg_verdict (*fn)(const cl_cfg_use *u, void *data), void *data)
+{
+    use_walk *w = cl_xmalloc(sizeof *w);
+    w->var = var;
+    w->fn = fn;
+    w->data = data;
+    w->depth = 0;
+    w->stop = w->hit = false;
+    use_visit(root, clang_getNullCursor(), w);
+    cl_cfg_verdict v = w->stop ? CL_CFG_STOP : w->hit ? CL_CFG_HIT : CL_CFG_PASS;
+    free(w);
+    return v;
+}

@@ -86,6 +86,31 @@ bool cl_cfg_null_branch(CXCursor cond, bool when, CXCursor var, CXCursor made);
  * for anything else. */
 CXCursor cl_cfg_body_of(CXCursor fnlike);
 
+/* One mention of a tracked variable inside an element, seen from the expression that uses it:
+ * the walk climbs from the reference through parentheses, implicit and non-void casts, `&`,
+ * `*` and one member access, so `(void *)&cancel` passed to f() is an argument of f. */
+typedef struct cl_cfg_use {
+    CXCursor ref;    /* the DeclRefExpr */
+    CXCursor expr;   /* the outermost expression that still is the variable (or &, *, .f of it) */
+    CXCursor parent; /* what consumes `expr`: a call, return, assignment, declaration ...; null
+                        when `expr` is the element itself */
+    CXCursor member; /* the member named in `v.f` / `v->f`, else a null cursor */
+    bool address;    /* &v */
+    bool deref;      /* *v */
+    bool captured;   /* inside a block or lambda of the element: a capture */
+    bool discarded;  /* (void)v, sizeof v: a mention that is no use */
+    int arg;         /* parent is a call: the argument index of `expr`, -1 for the callee */
+    bool lhs;        /* parent is an assignment and `expr` is its left side */
+} cl_cfg_use;
+
+/* Calls `fn` for every mention of `var` inside `root` (root included), in source order; the
+ * verdict of the element is STOP if any mention says STOP, else HIT if any says HIT. */
+cl_cfg_verdict cl_cfg_each_use(CXCursor root, CXCursor var,
+                               cl_cfg_verdict (*fn)(const cl_cfg_use *u, void *data), void *data);
+
+/* A function definition, a block or a lambda: what has its own body and returns. */
+bool cl_cfg_is_fnlike(CXCursor c);
+
 /* The graph as text, one block a line (for debugging and tests). */
 void cl_cfg_dump(const cl_cfg *g, FILE *out);
 
