@@ -316,7 +316,7 @@ static void jump(builder *bd, unsigned to)
 static unsigned label_block(builder *bd, CXCursor stmt)
 {
     for (size_t i = 0; i < bd->nl; i++)
-        if (clang_equalCursors(bd->l[i].stmt, stmt))
+        if (cl_cfg_same(bd->l[i].stmt, stmt))
             return bd->l[i].block;
     GROW(bd->l, bd->nl, bd->cl);
     unsigned b = new_block(bd);
@@ -991,12 +991,21 @@ CXSourceRange cl_cfg_exit_range(const cl_cfg *g, unsigned e)
     return clang_getRange(brace, brace);
 }
 
+bool cl_cfg_same(CXCursor a, CXCursor b)
+{
+    if (clang_equalCursors(a, b))
+        return true;
+    enum CXCursorKind k = clang_getCursorKind(a);
+    return k == clang_getCursorKind(b) && (clang_isExpression(k) || clang_isStatement(k)) &&
+           clang_equalRanges(clang_getCursorExtent(a), clang_getCursorExtent(b));
+}
+
 /* ---- null checks ---- */
 
 static bool is_value_of(CXCursor e, CXCursor var, CXCursor made)
 {
     e = cl_strip_casts(e);
-    if (!clang_Cursor_isNull(made) && clang_equalCursors(e, cl_strip_casts(made)))
+    if (!clang_Cursor_isNull(made) && cl_cfg_same(e, cl_strip_casts(made)))
         return true;
     if (!clang_Cursor_isNull(var)) {
         CXCursor d = cl_referenced_decl(e);
@@ -1089,7 +1098,7 @@ static int arg_index(CXCursor call, CXCursor e)
 {
     int n = clang_Cursor_getNumArguments(call);
     for (int i = 0; i < n; i++)
-        if (clang_equalCursors(clang_Cursor_getArgument(call, (unsigned)i), e))
+        if (cl_cfg_same(clang_Cursor_getArgument(call, (unsigned)i), e))
             return i;
     return -1;
 }
@@ -1123,7 +1132,7 @@ static void classify_use(use_walk *w)
             u.deref = !u.address;
             i--;
         } else if (k == CXCursor_MemberRefExpr && clang_Cursor_isNull(u.member) &&
-                   clang_equalCursors(cl_child(p, 0), w->stack[i])) {
+                   cl_cfg_same(cl_child(p, 0), w->stack[i])) {
             u.member = p;
             i--;
         } else if (k == CXCursor_UnaryExpr || k == CXCursor_UnaryOperator) {
@@ -1142,7 +1151,7 @@ static void classify_use(use_walk *w)
             u.arg = arg_index(u.parent, u.expr);
         } else if (pk == CXCursor_BinaryOperator || pk == CXCursor_CompoundAssignOperator) {
             u.lhs =
-                clang_equalCursors(cl_child(u.parent, 0), u.expr) &&
+                cl_cfg_same(cl_child(u.parent, 0), u.expr) &&
                 (pk == CXCursor_CompoundAssignOperator || cl_binary_op(u.parent) == CL_OP_ASSIGN);
         }
     }

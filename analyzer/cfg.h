@@ -108,6 +108,10 @@ typedef struct cl_cfg_use {
 cl_cfg_verdict cl_cfg_each_use(CXCursor root, CXCursor var,
                                cl_cfg_verdict (*fn)(const cl_cfg_use *u, void *data), void *data);
 
+/* The same cursor, also when reached by different walks: libclang's cursors for one expression
+ * differ in their parent declaration inside blocks, so expressions compare by kind and extent. */
+bool cl_cfg_same(CXCursor a, CXCursor b);
+
 /* A function definition, a block or a lambda: what has its own body and returns. */
 bool cl_cfg_is_fnlike(CXCursor c);
 

@@ -72,7 +72,7 @@ static CXCursor result_var(cl_rule_ctx *rc, CXCursor call, CXCursor fnlike, unsi
     if (clang_getCursorKind(p) == CXCursor_VarDecl)
         return is_local_var(p, fnlike) ? p : clang_getNullCursor();
     if (clang_getCursorKind(p) == CXCursor_BinaryOperator && cl_binary_op(p) == CL_OP_ASSIGN &&
-        !clang_equalCursors(cl_strip(cl_child(p, 0)), cl_strip(call))) {
+        !cl_cfg_same(cl_strip(cl_child(p, 0)), cl_strip(call))) {
         CXCursor d = cl_referenced_decl(cl_child(p, 0));
         if (clang_getCursorKind(cl_strip(cl_child(p, 0))) == CXCursor_DeclRefExpr &&
             is_local_var(d, fnlike))
@@ -207,7 +207,7 @@ static cl_cfg_verdict classify(const cl_cfg_use *u, void *data)
         if (pk == CXCursor_CallExpr && u->arg >= 0 && u->address) {
             const cl_api_fn *d = cl_call_api(cl_model_of(s->rc), u->parent, CL_ROLE_DERIVE);
             if (d && d->cancel_shape == CL_CANCEL_OUT_PARAM && d->cancel_arg == u->arg) {
-                if (s->pre && clang_equalCursors(u->parent, s->cd->call))
+                if (s->pre && cl_cfg_same(u->parent, s->cd->call))
                     return CL_CFG_PASS;
                 s->hit_at = u->parent;
                 return CL_CFG_HIT;
@@ -225,7 +225,7 @@ static cl_cfg_verdict classify(const cl_cfg_use *u, void *data)
     if (u->lhs && pk == CXCursor_BinaryOperator) {
         CXCursor rhs = cl_strip_casts(cl_child(u->parent, 1));
         if (clang_getCursorKind(rhs) == CXCursor_CallExpr && is_rederive(s, rhs)) {
-            if (s->pre && clang_equalCursors(rhs, s->cd->call))
+            if (s->pre && cl_cfg_same(rhs, s->cd->call))
                 return CL_CFG_PASS;
             s->hit_at = rhs;
             return CL_CFG_HIT;
@@ -381,19 +381,18 @@ static void end_function(cl_rule_ctx *rc, void *vs, CXCursor fn)
             continue;
         /* Returning from main ends the process: go vet does not ask main to cancel. */
         CXCursor main_body = is_main(fn) ? cl_cfg_body_of(fn) : clang_getNullCursor();
-        if (!clang_Cursor_isNull(main_body) && clang_equalCursors(main_body, cd->body))
+        if (!clang_Cursor_isNull(main_body) && cl_cfg_same(main_body, cd->body))
             continue;
         /* One graph per body, shared by every handle made in it. */
         bool built_before = false;
         for (size_t j = 0; j < i && !built_before; j++)
-            built_before = clang_equalCursors(st->c[j].owner, fn) &&
-                           clang_equalCursors(st->c[j].body, cd->body);
+            built_before =
+                clang_equalCursors(st->c[j].owner, fn) && cl_cfg_same(st->c[j].body, cd->body);
         if (built_before)
             continue;
         cl_cfg *g = cl_cfg_build(cd->body);
         for (size_t j = i; j < st->n; j++)
-            if (clang_equalCursors(st->c[j].owner, fn) &&
-                clang_equalCursors(st->c[j].body, cd->body))
+            if (clang_equalCursors(st->c[j].owner, fn) && cl_cfg_same(st->c[j].body, cd->body))
                 check(rc, g, &st->c[j]);
         cl_cfg_free(g);
     }
