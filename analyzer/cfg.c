@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ast.h"
+#include "rule.h"
 #include "xalloc.h"
 
 typedef struct elem {
@@ -1199,4 +1200,152 @@ cl_cfg_verdict cl_cfg_each_use(CXCursor root, CXCursor var,
     cl_cfg_verdict v = w->stop ? CL_CFG_STOP : w->hit ? CL_CFG_HIT : CL_CFG_PASS;
     free(w);
     return v;
+}
+
+/* ---- for rules ---- */
+
+CXCursor cl_cfg_enclosing_fnlike(cl_rule_ctx *rc)
+{
+    for (unsigned up = 0;; up++) {
+        CXCursor a = cl_ancestor(rc, up);
+        if (clang_Cursor_isNull(a) || cl_cfg_is_fnlike(a))
+            return a;
+    }
+}
+
+bool cl_cfg_is_local(CXCursor v, CXCursor fnlike)
+{
+    if (clang_getCursorKind(v) != CXCursor_VarDecl)
+        return false;
+    enum CX_StorageClass sc = clang_Cursor_getStorageClass(v);
+    if (sc == CX_SC_Static || sc == CX_SC_Extern)
+        return false;
+    return cl_extent_contains(fnlike, v);
+}
+
+bool cl_cfg_is_main(CXCursor fn)
+{
+    char name[16];
+    return clang_getCursorKind(fn) == CXCursor_FunctionDecl &&
+           clang_getCursorKind(clang_getCursorSemanticParent(fn)) == CXCursor_TranslationUnit &&
+           strcmp(cl_spelling(fn, name, sizeof name), "main") == 0;
+}
+
+cl_cfg_flow cl_cfg_value_flow(cl_rule_ctx *rc, CXCursor call, CXCursor fnlike)
+{
+    cl_cfg_flow fl = {CL_FLOW_OTHER, clang_getNullCursor(), clang_getNullCursor(), -1};
+    unsigned up = 0;
+    CXCursor below = call, p = cl_ancestor(rc, 0);
+    while (clang_getCursorKind(p) == CXCursor_ParenExpr ||
+           clang_getCursorKind(p) == CXCursor_UnexposedExpr) {
+        below = p;
+        p = cl_ancestor(rc, ++up);
+    }
+    fl.parent = p;
+    enum CXCursorKind k = clang_getCursorKind(p);
+    switch (k) {
+    case CXCursor_VarDecl:
+        if (cl_cfg_is_local(p, fnlike)) {
+            fl.kind = CL_FLOW_LOCAL;
+            fl.var = p;
+        }
+        break;
+    case CXCursor_BinaryOperator: {
+        CXCursor lhs = cl_strip(cl_child(p, 0));
+        if (cl_binary_op(p) == CL_OP_ASSIGN && !cl_cfg_same(cl_child(p, 0), below) &&
+            clang_getCursorKind(lhs) == CXCursor_DeclRefExpr &&
+            cl_cfg_is_local(clang_getCursorReferenced(lhs), fnlike)) {
+            fl.kind = CL_FLOW_LOCAL;
+            fl.var = clang_getCursorReferenced(lhs);
+        }
+        break;
+    }
+    case CXCursor_CStyleCastExpr:
+        if (clang_getCursorType(p).kind == CXType_Void)
+            fl.kind = CL_FLOW_DROPPED;
+        break;
+    case CXCursor_CompoundStmt:
+    case CXCursor_LabelStmt:
+    case CXCursor_CaseStmt:
+    case CXCursor_DefaultStmt:
+    case CXCursor_IfStmt:
+    case CXCursor_WhileStmt:
+    case CXCursor_DoStmt:
+    case CXCursor_ForStmt:
+        /* The call is a statement of its own; in an if or a loop only as the body, since a
+         * condition has a value. */
+        fl.kind = CL_FLOW_DROPPED;
+        if (k == CXCursor_IfStmt || k == CXCursor_WhileStmt || k == CXCursor_DoStmt ||
+            k == CXCursor_ForStmt) {
+            kids ks = children(p);
+            unsigned body = k == CXCursor_DoStmt ? 0 : ks.n - 1;
+            bool is_body = ks.n > 0 && cl_cfg_same(ks.k[body], below);
+            if (k == CXCursor_IfStmt && ks.n >= 3 && cl_cfg_same(ks.k[ks.n - 2], below))
+                is_body = true;
+            if (!is_body)
+                fl.kind = CL_FLOW_OTHER;
+        }
+        break;
+    case CXCursor_CallExpr:
+        fl.arg = arg_index(p, below);
+        if (fl.arg >= 0)
+            fl.kind = CL_FLOW_ARG;
+        break;
+    case CXCursor_MemberRefExpr:
+        fl.kind = CL_FLOW_MEMBER;
+        break;
+    default:
+        break;
+    }
+    return fl;
+}
+
+bool cl_cfg_sites_add(cl_cfg_sites *s, cl_rule_ctx *rc, cl_cfg_site site)
+{
+    CXCursor fnlike = cl_cfg_enclosing_fnlike(rc);
+    site.body = cl_cfg_body_of(fnlike);
+    site.owner = cl_current_function(rc);
+    if (clang_Cursor_isNull(site.body))
+        return false;
+    GROW(s->v, s->n, s->cap);
+    s->v[s->n++] = site;
+    return true;
+}
+
+void cl_cfg_sites_flush(cl_cfg_sites *s, cl_rule_ctx *rc, CXCursor fn,
+                        void (*check)(cl_rule_ctx *rc, const cl_cfg *g, const cl_cfg_site *site),
+                        bool skip_main)
+{
+    CXCursor main_body =
+        skip_main && cl_cfg_is_main(fn) ? cl_cfg_body_of(fn) : clang_getNullCursor();
+    for (size_t i = 0; i < s->n; i++) {
+        const cl_cfg_site *si = &s->v[i];
+        if (!clang_equalCursors(si->owner, fn) || cl_tu_has_errors(rc))
+            continue;
+        if (!clang_Cursor_isNull(main_body) && cl_cfg_same(main_body, si->body))
+            continue;
+        /* One graph per body, shared by every handle made in it. */
+        bool built = false;
+        for (size_t j = 0; j < i && !built; j++)
+            built = clang_equalCursors(s->v[j].owner, fn) && cl_cfg_same(s->v[j].body, si->body);
+        if (built)
+            continue;
+        cl_cfg *g = cl_cfg_build(si->body);
+        for (size_t j = i; j < s->n; j++)
+            if (clang_equalCursors(s->v[j].owner, fn) && cl_cfg_same(s->v[j].body, si->body))
+                check(rc, g, &s->v[j]);
+        cl_cfg_free(g);
+    }
+    size_t keep = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (!clang_equalCursors(s->v[i].owner, fn))
+            s->v[keep++] = s->v[i];
+    s->n = keep;
+}
+
+void cl_cfg_sites_free(cl_cfg_sites *s)
+{
+    free(s->v);
+    s->v = NULL;
+    s->n = s->cap = 0;
 }

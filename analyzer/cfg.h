@@ -115,6 +115,60 @@ bool cl_cfg_same(CXCursor a, CXCursor b);
 /* A function definition, a block or a lambda: what has its own body and returns. */
 bool cl_cfg_is_fnlike(CXCursor c);
 
+/* ---- for rules: collecting what to track while the walk visits, checking at end_function ---- */
+
+typedef struct cl_rule_ctx cl_rule_ctx;
+typedef struct cl_api_fn cl_api_fn;
+
+/* The innermost function definition, block or lambda around the cursor being visited. */
+CXCursor cl_cfg_enclosing_fnlike(cl_rule_ctx *rc);
+/* An automatic variable declared inside `fnlike` (not static, not extern, not captured). */
+bool cl_cfg_is_local(CXCursor var, CXCursor fnlike);
+/* The C entry point: returning from it ends the process. */
+bool cl_cfg_is_main(CXCursor fn);
+
+/* Where the value of the call being visited goes. */
+typedef enum cl_flow_kind {
+    CL_FLOW_LOCAL,   /* into a local variable: `T v = call` or `v = call` (`var`) */
+    CL_FLOW_DROPPED, /* an expression statement or a cast to void */
+    CL_FLOW_ARG,     /* an argument of the call `parent`, number `arg` */
+    CL_FLOW_MEMBER,  /* `call.field` / `call->field` (`parent` is the member expression) */
+    CL_FLOW_OTHER,   /* returned, stored in a field or global, compared, ... */
+} cl_flow_kind;
+
+typedef struct cl_cfg_flow {
+    cl_flow_kind kind;
+    CXCursor var;
+    CXCursor parent;
+    int arg;
+} cl_cfg_flow;
+
+cl_cfg_flow cl_cfg_value_flow(cl_rule_ctx *rc, CXCursor call, CXCursor fnlike);
+
+/* One handle to check: made by `call` (the model entry `api`), held in `var`. */
+typedef struct cl_cfg_site {
+    CXCursor call, var;
+    CXCursor aux;   /* the rule's own: lost-cancel keeps the derived context's variable here */
+    CXCursor body;  /* of the innermost function, block or lambda */
+    CXCursor owner; /* the function definition being walked */
+    const cl_api_fn *api;
+} cl_cfg_site;
+
+typedef struct cl_cfg_sites {
+    cl_cfg_site *v;
+    size_t n, cap;
+} cl_cfg_sites;
+
+/* Records a site made in the function being walked (body and owner are filled in). Returns
+ * false, recording nothing, when the call is in no body. */
+bool cl_cfg_sites_add(cl_cfg_sites *s, cl_rule_ctx *rc, cl_cfg_site site);
+/* At end_function(fn): one graph per body for the sites made in `fn` (none for main's own
+ * body, nor in a unit with errors), `check` for each site, then forgets them. */
+void cl_cfg_sites_flush(cl_cfg_sites *s, cl_rule_ctx *rc, CXCursor fn,
+                        void (*check)(cl_rule_ctx *rc, const cl_cfg *g, const cl_cfg_site *site),
+                        bool skip_main);
+void cl_cfg_sites_free(cl_cfg_sites *s);
+
 /* The graph as text, one block a line (for debugging and tests). */
 void cl_cfg_dump(const cl_cfg *g, FILE *out);
 

@@ -16,24 +16,14 @@
 #include "rule.h"
 #include "xalloc.h"
 
-typedef struct cand {
-    CXCursor call;   /* the derivation */
-    CXCursor var;    /* the variable holding the capability (out-param target or result) */
-    CXCursor result; /* OUT_PARAM: the variable the derived context goes to, for null checks */
-    CXCursor body;   /* of the innermost function, block or lambda */
-    CXCursor owner;  /* the function definition the walk is in */
-    const cl_api_fn *api;
-} cand;
-
 typedef struct state {
-    cand *c;
-    size_t n, cap;
+    cl_cfg_sites sites;
 } state;
 
 /* The state of one search. */
 typedef struct search {
     cl_rule_ctx *rc;
-    const cand *cd;
+    const cl_cfg_site *cd;
     int start;
     bool pre;          /* scanning the creating element itself */
     bool cleanup_done; /* the cleanup attribute consumes (computed once) */
@@ -41,72 +31,12 @@ typedef struct search {
     CXCursor hit_at; /* where the handle is overwritten */
 } search;
 
-static bool is_local_var(CXCursor v, CXCursor fnlike)
-{
-    if (clang_getCursorKind(v) != CXCursor_VarDecl)
-        return false;
-    enum CX_StorageClass sc = clang_Cursor_getStorageClass(v);
-    if (sc == CX_SC_Static || sc == CX_SC_Extern)
-        return false;
-    return cl_extent_contains(fnlike, v);
-}
-
-/* Skips the implicit casts and parentheses above the cursor at ancestor `*up`. */
-static CXCursor parent_expr(cl_rule_ctx *rc, unsigned *up)
-{
-    CXCursor p = cl_ancestor(rc, *up);
-    while (clang_getCursorKind(p) == CXCursor_ParenExpr ||
-           clang_getCursorKind(p) == CXCursor_UnexposedExpr)
-        p = cl_ancestor(rc, ++*up);
-    return p;
-}
-
-/* The local variable a call's value goes to (`T v = call` or `v = call`), else a null cursor;
- * *stored says the value went somewhere else that keeps it (a field, a global, a return). */
-static CXCursor result_var(cl_rule_ctx *rc, CXCursor call, CXCursor fnlike, unsigned *up_out)
-{
-    unsigned up = 0;
-    CXCursor p = parent_expr(rc, &up);
-    if (up_out)
-        *up_out = up;
-    if (clang_getCursorKind(p) == CXCursor_VarDecl)
-        return is_local_var(p, fnlike) ? p : clang_getNullCursor();
-    if (clang_getCursorKind(p) == CXCursor_BinaryOperator && cl_binary_op(p) == CL_OP_ASSIGN &&
-        !cl_cfg_same(cl_strip(cl_child(p, 0)), cl_strip(call))) {
-        CXCursor d = cl_referenced_decl(cl_child(p, 0));
-        if (clang_getCursorKind(cl_strip(cl_child(p, 0))) == CXCursor_DeclRefExpr &&
-            is_local_var(d, fnlike))
-            return d;
-    }
-    return clang_getNullCursor();
-}
-
-/* The value of an expression whose parent is a statement (or a cast to void) is dropped. */
-static bool value_dropped(CXCursor p)
-{
-    enum CXCursorKind k = clang_getCursorKind(p);
-    if (k == CXCursor_CStyleCastExpr)
-        return clang_getCursorType(p).kind == CXType_Void;
-    return k == CXCursor_CompoundStmt || k == CXCursor_LabelStmt || k == CXCursor_CaseStmt ||
-           k == CXCursor_DefaultStmt || k == CXCursor_IfStmt || k == CXCursor_WhileStmt ||
-           k == CXCursor_ForStmt || k == CXCursor_DoStmt;
-}
-
 static const char *cancel_fn_name(const cl_model *m)
 {
     for (size_t i = 0; i < m->n_fns; i++)
         if (m->fns[i].role == CL_ROLE_CANCEL)
             return m->fns[i].name;
     return NULL;
-}
-
-static CXCursor innermost_fnlike(cl_rule_ctx *rc)
-{
-    for (unsigned up = 0;; up++) {
-        CXCursor a = cl_ancestor(rc, up);
-        if (clang_Cursor_isNull(a) || cl_cfg_is_fnlike(a))
-            return a;
-    }
 }
 
 static void report_discarded(cl_rule_ctx *rc, CXCursor call, const cl_api_fn *api, bool null_arg)
@@ -135,12 +65,8 @@ static void visit(cl_rule_ctx *rc, void *vs, CXCursor call)
     const cl_api_fn *api = cl_call_api(m, call, CL_ROLE_DERIVE);
     if (!api || api->cancel_shape == CL_CANCEL_NONE)
         return;
-    CXCursor fnlike = innermost_fnlike(rc);
-    CXCursor body = cl_cfg_body_of(fnlike);
-    if (clang_Cursor_isNull(body))
-        return;
-    cand cd = {call, clang_getNullCursor(),   clang_getNullCursor(),
-               body, cl_current_function(rc), api};
+    CXCursor fnlike = cl_cfg_enclosing_fnlike(rc);
+    cl_cfg_site site = {.call = call, .api = api};
     if (api->cancel_shape == CL_CANCEL_OUT_PARAM) {
         CXCursor arg = cl_call_arg(call, api->cancel_arg);
         if (clang_Cursor_isNull(arg))
@@ -156,32 +82,27 @@ static void visit(cl_rule_ctx *rc, void *vs, CXCursor call)
         if (clang_getCursorKind(x) != CXCursor_DeclRefExpr)
             return;
         CXCursor v = clang_getCursorReferenced(x);
-        if (!is_local_var(v, fnlike) || !cl_type_is_cancel(m, clang_getCursorType(v)))
+        if (!cl_cfg_is_local(v, fnlike) || !cl_type_is_cancel(m, clang_getCursorType(v)))
             return;
-        cd.var = v;
-        cd.result = result_var(rc, call, fnlike, NULL);
+        site.var = v;
+        cl_cfg_flow fl = cl_cfg_value_flow(rc, call, fnlike);
+        site.aux = fl.kind == CL_FLOW_LOCAL ? fl.var : clang_getNullCursor();
     } else {
-        unsigned up = 0;
-        CXCursor v = result_var(rc, call, fnlike, &up);
-        CXCursor p = cl_ancestor(rc, up);
-        if (clang_Cursor_isNull(v)) {
-            bool dropped = value_dropped(p);
-            if (!dropped && api->cancel_shape == CL_CANCEL_RESULT_FIELD &&
-                clang_getCursorKind(p) == CXCursor_MemberRefExpr && api->cancel_field) {
-                char name[256];
-                dropped = strcmp(cl_spelling(p, name, sizeof name), api->cancel_field) != 0;
-            }
-            if (dropped)
-                report_discarded(rc, call, api, false);
-            return;
+        cl_cfg_flow fl = cl_cfg_value_flow(rc, call, fnlike);
+        bool dropped = fl.kind == CL_FLOW_DROPPED;
+        if (fl.kind == CL_FLOW_MEMBER && api->cancel_shape == CL_CANCEL_RESULT_FIELD &&
+            api->cancel_field) {
+            char name[256];
+            dropped = strcmp(cl_spelling(fl.parent, name, sizeof name), api->cancel_field) != 0;
         }
-        cd.var = v;
+        if (dropped)
+            report_discarded(rc, call, api, false);
+        if (fl.kind != CL_FLOW_LOCAL)
+            return;
+        site.var = fl.var;
+        site.aux = clang_getNullCursor();
     }
-    if (st->n == st->cap) {
-        st->cap = st->cap ? 2 * st->cap : 8;
-        st->c = cl_xrealloc(st->c, st->cap * sizeof *st->c);
-    }
-    st->c[st->n++] = cd;
+    cl_cfg_sites_add(&st->sites, rc, site);
 }
 
 /* ---- the search ---- */
@@ -280,7 +201,7 @@ static bool cut(const cl_cfg *g, unsigned cond, bool when, void *data)
     CXCursor c = cl_cfg_elem_cursor(g, cond);
     switch (s->cd->api->cancel_shape) {
     case CL_CANCEL_OUT_PARAM:
-        return cl_cfg_null_branch(c, when, s->cd->result, s->cd->call);
+        return cl_cfg_null_branch(c, when, s->cd->aux, s->cd->call);
     case CL_CANCEL_RETURNED_FN:
         return cl_cfg_null_branch(c, when, s->cd->var, s->cd->call);
     default:
@@ -288,7 +209,7 @@ static bool cut(const cl_cfg *g, unsigned cond, bool when, void *data)
     }
 }
 
-static void handle_name(const cand *cd, char *buf, size_t size)
+static void handle_name(const cl_cfg_site *cd, char *buf, size_t size)
 {
     char v[256];
     cl_spelling(cd->var, v, sizeof v);
@@ -298,7 +219,7 @@ static void handle_name(const cand *cd, char *buf, size_t size)
         snprintf(buf, size, "%s", v);
 }
 
-static void fix_hint(const cl_model *m, const cand *cd, char *buf, size_t size)
+static void fix_hint(const cl_model *m, const cl_cfg_site *cd, char *buf, size_t size)
 {
     char v[256];
     cl_spelling(cd->var, v, sizeof v);
@@ -319,7 +240,7 @@ static void fix_hint(const cl_model *m, const cand *cd, char *buf, size_t size)
     }
 }
 
-static void check(cl_rule_ctx *rc, const cl_cfg *g, const cand *cd)
+static void check(cl_rule_ctx *rc, const cl_cfg *g, const cl_cfg_site *cd)
 {
     int start = cl_cfg_find(g, cd->call);
     if (start < 0)
@@ -362,54 +283,17 @@ static void check(cl_rule_ctx *rc, const cl_cfg *g, const cand *cd)
     cl_add_note(rc, f, cd->call, "the cancel handle '%s' is made here", handle);
 }
 
-static bool is_main(CXCursor fn)
-{
-    char name[16];
-    return clang_getCursorKind(fn) == CXCursor_FunctionDecl &&
-           clang_getCursorKind(clang_getCursorSemanticParent(fn)) == CXCursor_TranslationUnit &&
-           strcmp(cl_spelling(fn, name, sizeof name), "main") == 0;
-}
-
 static void end_function(cl_rule_ctx *rc, void *vs, CXCursor fn)
 {
     state *st = vs;
-    for (size_t i = 0; i < st->n; i++) {
-        cand *cd = &st->c[i];
-        if (!clang_equalCursors(cd->owner, fn))
-            continue;
-        if (clang_Cursor_isNull(cd->body) || cl_tu_has_errors(rc))
-            continue;
-        /* Returning from main ends the process: go vet does not ask main to cancel. */
-        CXCursor main_body = is_main(fn) ? cl_cfg_body_of(fn) : clang_getNullCursor();
-        if (!clang_Cursor_isNull(main_body) && cl_cfg_same(main_body, cd->body))
-            continue;
-        /* One graph per body, shared by every handle made in it. */
-        bool built_before = false;
-        for (size_t j = 0; j < i && !built_before; j++)
-            built_before =
-                clang_equalCursors(st->c[j].owner, fn) && cl_cfg_same(st->c[j].body, cd->body);
-        if (built_before)
-            continue;
-        cl_cfg *g = cl_cfg_build(cd->body);
-        for (size_t j = i; j < st->n; j++)
-            if (clang_equalCursors(st->c[j].owner, fn) && cl_cfg_same(st->c[j].body, cd->body))
-                check(rc, g, &st->c[j]);
-        cl_cfg_free(g);
-    }
-    size_t keep = 0;
-    for (size_t i = 0; i < st->n; i++)
-        if (!clang_equalCursors(st->c[i].owner, fn))
-            st->c[keep++] = st->c[i];
-    st->n = keep;
+    /* Returning from main ends the process: go vet does not ask main to cancel. */
+    cl_cfg_sites_flush(&st->sites, rc, fn, check, true);
 }
 
 static void end_tu(cl_rule_ctx *rc, void *vs)
 {
     (void)rc;
-    state *st = vs;
-    free(st->c);
-    st->c = NULL;
-    st->n = st->cap = 0;
+    cl_cfg_sites_free(&((state *)vs)->sites);
 }
 
 static const enum CXCursorKind kinds[] = {CXCursor_CallExpr};
