@@ -416,11 +416,29 @@ static void build_expr_stmt(builder *bd, CXCursor e)
         bd->cur = join;
         return;
     }
+    /* `a, ({ ... })` inside a macro (glibc's assert in GNU mode): libclang 14 cannot read an
+     * operator whose tokens are all in a macro, but only a comma puts a statement expression
+     * second in an expression statement. */
+    if (clang_getCursorKind(s) == CXCursor_BinaryOperator) {
+        kids k = children(s);
+        if (k.n == 2 && clang_getCursorKind(strip_stmt_expr(k.k[1])) == CXCursor_StmtExpr) {
+            build_expr_stmt(bd, k.k[0]);
+            build_expr_stmt(bd, k.k[1]);
+            return;
+        }
+    }
     leaf(bd, e, s);
 }
 
 static void build_cond(builder *bd, CXCursor e, unsigned t, unsigned f)
 {
+    if (t == f && !splits(cl_strip(e))) {
+        /* A value that decides nothing: a statement (maybe a statement expression). */
+        build_expr_stmt(bd, e);
+        add_edge(bd, bd->cur, t, -1, WHEN_ALWAYS);
+        bd->cur = new_block(bd);
+        return;
+    }
     e = cl_strip(e);
     enum CXCursorKind k = clang_getCursorKind(e);
     if (k == CXCursor_BinaryOperator) {

@@ -14,7 +14,8 @@
 #include "ast.h"
 #include "cfg.h"
 
-static const char prelude[] = "#include <stdlib.h>\n"
+static const char prelude[] = "#include <assert.h>\n"
+                              "#include <stdlib.h>\n"
                               "int *make(void);\n"
                               "int consume(int *p);\n"
                               "void other(void);\n"
@@ -326,6 +327,13 @@ static void noreturn_calls(void **state)
     SAFE("void f(int x) { int *h = make(); if (x) abort(); consume(h); }\n", "f");
     SAFE("void f(int x) { int *h = make(); if (x) exit(1); consume(h); }\n", "f");
     SAFE("void f(int x) { int *h = make(); if (x) die(\"no\"); consume(h); }\n", "f");
+    /* assert(0) does not return (gnu11: a statement expression around __assert_fail). */
+    SAFE(
+        "int f(int x) { int *h = make(); if (x) { assert(0); return 1; } consume(h); return 0; }\n",
+        "f");
+    leaks("int f(int x) { int *h = make(); if (x) { assert(x); return 1; } consume(h); return 0; "
+          "}\n",
+          "f", true);
     /* assert()'s shape: cond ? (void)0 : fail(). */
     SAFE("void f(int x) { int *h = make(); x ? (void)0 : abort(); consume(h); }\n", "f");
 }
