@@ -77,7 +77,60 @@ typedef struct scope {
     size_t var_begin; /* into builder.vars */
 } scope;
 
+/* Open addressing on the canonical declaration's pointer (a CXCursor's data[0]). */
+struct cl_cfg_memo {
+    const void **keys;
+    bool *noreturn;
+    size_t n, cap; /* cap is a power of two */
+};
+
+cl_cfg_memo *cl_cfg_memo_new(void)
+{
+    cl_cfg_memo *m = cl_xcalloc(1, sizeof *m);
+    m->cap = 64;
+    m->keys = cl_xcalloc(m->cap, sizeof *m->keys);
+    m->noreturn = cl_xcalloc(m->cap, sizeof *m->noreturn);
+    return m;
+}
+
+void cl_cfg_memo_free(cl_cfg_memo *m)
+{
+    if (!m)
+        return;
+    free(m->keys);
+    free(m->noreturn);
+    free(m);
+}
+
+static size_t memo_slot(const cl_cfg_memo *m, const void *key)
+{
+    size_t h = ((uintptr_t)key >> 4) * 0x9E3779B97F4A7C15u;
+    for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1))
+        if (!m->keys[i] || m->keys[i] == key)
+            return i;
+}
+
+static void memo_put(cl_cfg_memo *m, const void *key, bool v)
+{
+    if (2 * (m->n + 1) > m->cap) {
+        cl_cfg_memo bigger = {cl_xcalloc(2 * m->cap, sizeof(void *)),
+                              cl_xcalloc(2 * m->cap, sizeof(bool)), 0, 2 * m->cap};
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->keys[i])
+                memo_put(&bigger, m->keys[i], m->noreturn[i]);
+        free(m->keys);
+        free(m->noreturn);
+        *m = bigger;
+    }
+    size_t i = memo_slot(m, key);
+    if (!m->keys[i])
+        m->n++;
+    m->keys[i] = key;
+    m->noreturn[i] = v;
+}
+
 typedef struct builder {
+    cl_cfg_memo *memo;
     cl_cfg *g;
     unsigned cur;
     target *t;
@@ -369,16 +422,27 @@ static CXCursor strip_stmt_expr(CXCursor e)
     return e;
 }
 
-static bool is_noreturn_call(CXCursor e)
+static bool is_noreturn_call(builder *bd, CXCursor e)
 {
-    return clang_getCursorKind(e) == CXCursor_CallExpr && cl_call_is_noreturn(e);
+    if (clang_getCursorKind(e) != CXCursor_CallExpr)
+        return false;
+    CXCursor d = cl_callee(e);
+    if (!bd->memo || clang_Cursor_isNull(d))
+        return cl_call_is_noreturn(e);
+    const void *key = clang_getCanonicalCursor(d).data[0];
+    size_t i = memo_slot(bd->memo, key);
+    if (bd->memo->keys[i])
+        return bd->memo->noreturn[i];
+    bool v = cl_call_is_noreturn(e);
+    memo_put(bd->memo, key, v);
+    return v;
 }
 
 /* One leaf of evaluation: an element, which ends the path when it is a call that does not
  * return. */
 static void leaf(builder *bd, CXCursor whole, CXCursor stripped)
 {
-    if (is_noreturn_call(stripped)) {
+    if (is_noreturn_call(bd, stripped)) {
         add_elem(bd, whole, CL_CFG_NORETURN);
         bd->cur = new_block(bd);
         return;
@@ -479,7 +543,7 @@ static void build_cond(builder *bd, CXCursor e, unsigned t, unsigned f)
         return;
     }
     CXCursor s = strip_stmt_expr(e);
-    if (is_noreturn_call(s)) {
+    if (is_noreturn_call(bd, s)) {
         leaf(bd, e, s);
         return;
     }
@@ -498,6 +562,10 @@ static bool if_has_else(const kids *k)
 {
     if (k->n < 3)
         return false;
+    /* cond, then, else: C's only three-child form (C++'s init-statement and condition variable
+     * are declarations, in practice), so the tokens are read only for C++'s longer forms. */
+    if (k->n == 3 && clang_isExpression(clang_getCursorKind(k->k[0])))
+        return true;
     CXSourceRange r = clang_getRange(clang_getRangeEnd(clang_getCursorExtent(k->k[k->n - 2])),
                                      clang_getRangeStart(clang_getCursorExtent(k->k[k->n - 1])));
     toks t = tokens(k->k[0], r);
@@ -591,6 +659,12 @@ static void build_do(builder *bd, CXCursor s)
 static void for_parts(CXCursor s, const kids *k, int part[8])
 {
     unsigned nh = k->n - 1;
+    if (nh == 3 || nh == 0) {
+        /* All three parts, or none: no tokens needed. */
+        for (unsigned i = 0; i < nh; i++)
+            part[i] = (int)i;
+        return;
+    }
     CXSourceRange r = clang_getRange(clang_getRangeStart(clang_getCursorExtent(s)),
                                      clang_getRangeStart(clang_getCursorExtent(k->k[nh])));
     toks t = tokens(s, r);
@@ -848,11 +922,11 @@ static void finish_edges(cl_cfg *g)
     free(count);
 }
 
-cl_cfg *cl_cfg_build(CXCursor body)
+cl_cfg *cl_cfg_build(CXCursor body, cl_cfg_memo *memo)
 {
     cl_cfg *g = cl_xcalloc(1, sizeof *g);
     g->body = body;
-    builder bd = {.g = g};
+    builder bd = {.memo = memo, .g = g};
     bd.cur = new_block(&bd);
     build_stmt(&bd, body);
     unsigned end = add_elem(&bd, body, CL_CFG_END);
@@ -1348,7 +1422,9 @@ void cl_cfg_sites_flush(cl_cfg_sites *s, cl_rule_ctx *rc, CXCursor fn,
             built = clang_equalCursors(s->v[j].owner, fn) && cl_cfg_same(s->v[j].body, si->body);
         if (built)
             continue;
-        cl_cfg *g = cl_cfg_build(si->body);
+        if (!s->memo)
+            s->memo = cl_cfg_memo_new();
+        cl_cfg *g = cl_cfg_build(si->body, s->memo);
         for (size_t j = i; j < s->n; j++)
             if (clang_equalCursors(s->v[j].owner, fn) && cl_cfg_same(s->v[j].body, si->body))
                 check(rc, g, &s->v[j]);
@@ -1363,6 +1439,8 @@ void cl_cfg_sites_flush(cl_cfg_sites *s, cl_rule_ctx *rc, CXCursor fn,
 
 void cl_cfg_sites_free(cl_cfg_sites *s)
 {
+    cl_cfg_memo_free(s->memo);
+    s->memo = NULL;
     free(s->v);
     s->v = NULL;
     s->n = s->cap = 0;

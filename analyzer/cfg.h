@@ -32,8 +32,15 @@ typedef enum cl_cfg_kind {
     CL_CFG_NORETURN,  /* a call that does not return: the path ends here, without an exit */
 } cl_cfg_kind;
 
-/* Builds the graph of `body`, a CompoundStmt (of a function, a block or a lambda). */
-cl_cfg *cl_cfg_build(CXCursor body);
+/* What graph building learns about callees ("does it return?"), kept across the functions of
+ * one unit: asking libclang costs tokens, and the same few callees recur. Per thread. */
+typedef struct cl_cfg_memo cl_cfg_memo;
+cl_cfg_memo *cl_cfg_memo_new(void);
+void cl_cfg_memo_free(cl_cfg_memo *m);
+
+/* Builds the graph of `body`, a CompoundStmt (of a function, a block or a lambda); `memo` may
+ * be NULL. */
+cl_cfg *cl_cfg_build(CXCursor body, cl_cfg_memo *memo);
 void cl_cfg_free(cl_cfg *g);
 
 unsigned cl_cfg_num_elems(const cl_cfg *g);
@@ -157,6 +164,7 @@ typedef struct cl_cfg_site {
 typedef struct cl_cfg_sites {
     cl_cfg_site *v;
     size_t n, cap;
+    cl_cfg_memo *memo;
 } cl_cfg_sites;
 
 /* Records a site made in the function being walked (body and owner are filled in). Returns

@@ -151,7 +151,8 @@ static result search_in(fixture *fx, const char *fn, bool use_cut)
     finder fd = {CXCursor_FunctionDecl, fn, 0, 0, clang_getNullCursor()};
     clang_visitChildren(clang_getTranslationUnitCursor(fx->tu), find_visit, &fd);
     CXCursor def = clang_getCursorDefinition(fd.found);
-    cl_cfg *g = cl_cfg_build(cl_cfg_body_of(def));
+    cl_cfg_memo *memo = cl_cfg_memo_new();
+    cl_cfg *g = cl_cfg_build(cl_cfg_body_of(def), memo);
     finder mk = {CXCursor_CallExpr, "make", 0, 0, clang_getNullCursor()};
     clang_visitChildren(def, find_visit, &mk);
     assert_false(clang_Cursor_isNull(mk.found));
@@ -172,6 +173,7 @@ static result search_in(fixture *fx, const char *fn, bool use_cut)
         clang_getFileLocation(clang_getRangeStart(range), NULL, &r.line, NULL, NULL);
     }
     cl_cfg_free(g);
+    cl_cfg_memo_free(memo);
     return r;
 }
 
@@ -382,7 +384,7 @@ static void graph_shape(void **state)
     (void)state;
     fixture fx = parse("int g(int x) { other(); if (x) other(); else x++; return x; }\n");
     CXCursor fn = clang_getCursorDefinition(find(&fx, CXCursor_FunctionDecl, "g", 0));
-    cl_cfg *g = cl_cfg_build(cl_cfg_body_of(fn));
+    cl_cfg *g = cl_cfg_build(cl_cfg_body_of(fn), NULL);
     /* other(); [cond x] -> then | else -> join: return */
     int cond = cl_cfg_find(g, find(&fx, CXCursor_IfStmt, "", 0));
     assert_int_equal(cond, -1); /* the if is no element, its condition is */
