@@ -109,10 +109,9 @@ static void judge_declaration(cl_rule_ctx *rc, state *st, CXCursor var)
     char name[256];
     cl_spelling(var, name, sizeof name);
     cl_report_if(rc, COND_UNWRITTEN, usr, -1, var,
-                 "%s variable '%s' holds a context that is never set up as a root in main or an "
-                 "init function here, so whatever stores a context there makes it outlive its "
-                 "request; pass the context down as the first parameter instead and keep one "
-                 "root in main",
+                 "%s variable '%s' holds a context that nothing sets up as a root in main or an "
+                 "init function, so whatever fills it lets a context outlive its request; pass "
+                 "the context down as the first parameter instead and keep one root in main",
                  storage_word(var), name);
 }
 
