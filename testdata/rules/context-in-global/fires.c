@@ -18,7 +18,7 @@ static ctx_t *g_lazy;
 static ctx_t *g_app;
 static ctx_cancel_t g_app_cancel;
 
-struct server_state {
+struct CTX_CARRIER server_state {
     ctx_t *ctx;
     int requests;
 };
