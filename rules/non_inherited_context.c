@@ -331,17 +331,6 @@ static bool mentions(CXCursor e, CXCursor var)
     return reaches(e, NULL, 0, &var, 1);
 }
 
-/* `if (!ctx) ctx = root;`, `c = ctx ? ctx : root`: a fallback for a NULL parameter (nil-context
- * judges the callers). */
-static bool is_null_fallback(const frame *f, CXCursor root, const param *p)
-{
-    for (size_t i = 0; i < f->n_flows; i++)
-        if (clang_equalCursors(f->flows[i].var, p->decl) &&
-            clang_equalCursors(cl_strip_casts(f->flows[i].rhs), root))
-            return true;
-    return false;
-}
-
 typedef struct branch_search {
     CXCursor root, param;
     bool found;
@@ -365,6 +354,8 @@ static enum CXChildVisitResult find_guarded(CXCursor c, CXCursor parent, CXClien
     return b->found ? CXChildVisit_Break : CXChildVisit_Continue;
 }
 
+/* `if (!ctx) ctx = root;`, `c = ctx ? ctx : root`: a fallback for a NULL parameter (nil-context
+ * judges the callers that pass one). */
 static bool guarded_by(CXCursor fn, CXCursor root, CXCursor param_decl)
 {
     branch_search b = {root, param_decl, false};
@@ -475,7 +466,7 @@ static void decide(cl_rule_ctx *rc, frame *f)
         if (feeds_spawn(f, root))
             continue;
         starts_root = true;
-        if (!cand || is_null_fallback(f, root, cand) || guarded_by(f->fn, root, cand->decl))
+        if (!cand || guarded_by(f->fn, root, cand->decl))
             continue;
         char callee[256], fname[256], pname[256];
         cl_callee_name(root, callee, sizeof callee);

@@ -38,6 +38,13 @@ int second(ctx_t *req, int id, ctx_t *other)
     return rc + (req != NULL) + query(other, id);
 }
 
+/* Overwriting the parameter with a root is no fallback. */
+int overwrite(ctx_t *ctx, int id)
+{
+    ctx = ctx_todo(); // expect: non-inherited-context "'overwrite'"
+    return query(ctx, id);
+}
+
 int nested(ctx_t *ctx, int n)
 {
     int total = 0;
