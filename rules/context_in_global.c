@@ -158,9 +158,12 @@ static void visit_var(cl_rule_ctx *rc, state *st, CXCursor var)
 
 static void visit_assign(cl_rule_ctx *rc, state *st, CXCursor op)
 {
-    if (cl_binary_op(op) != CL_OP_ASSIGN || clang_Cursor_isNull(cl_current_function(rc)))
-        return;
     const cl_model *m = cl_model_of(rc);
+    /* An assignment has its left side's type: test that before reading the operator, which
+     * costs a tokenization on libclang < 17. */
+    if (clang_Cursor_isNull(cl_current_function(rc)) ||
+        !cl_type_holds_context(m, clang_getCursorType(op)) || cl_binary_op(op) != CL_OP_ASSIGN)
+        return;
     CXCursor lhs = cl_child(op, 0), rhs = cl_child(op, 1);
     if (!stores_context(m, lhs, rhs))
         return;
@@ -174,28 +177,28 @@ static void visit_assign(cl_rule_ctx *rc, state *st, CXCursor op)
     add_write(rc, st, op, var, rhs);
 }
 
+static void note_if_global_context(cl_rule_ctx *rc, CXCursor var)
+{
+    if (is_global_var(var) && cl_type_holds_context(cl_model_of(rc), clang_getCursorType(var)))
+        note_written(rc, var);
+}
+
 /* `&g` or a global array handed on: a write we cannot see may follow, so the declaration is no
  * longer "never written". */
 static void visit_escape(cl_rule_ctx *rc, CXCursor e)
 {
-    const cl_model *m = cl_model_of(rc);
-    CXCursor var = clang_getNullCursor();
     if (clang_getCursorKind(e) == CXCursor_UnaryOperator) {
-        if (cl_unary_op(e) == CL_OP_ADDR)
-            var = cl_lvalue_base_decl(cl_child(e, 0), false);
-    } else {
-        for (int i = 0; i < cl_call_num_args(e); i++) {
-            CXCursor d = cl_referenced_decl(cl_call_arg(e, i));
-            CXType t = clang_getCanonicalType(clang_getCursorType(d));
-            if (t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray)
-                var = d;
-            if (is_global_var(var) && cl_type_holds_context(m, clang_getCursorType(var)))
-                note_written(rc, var);
-        }
+        CXCursor var = cl_lvalue_base_decl(cl_child(e, 0), false);
+        if (is_global_var(var) && cl_unary_op(e) == CL_OP_ADDR)
+            note_if_global_context(rc, var);
         return;
     }
-    if (is_global_var(var) && cl_type_holds_context(m, clang_getCursorType(var)))
-        note_written(rc, var);
+    for (int i = 0; i < cl_call_num_args(e); i++) {
+        CXCursor d = cl_referenced_decl(cl_call_arg(e, i));
+        CXType t = clang_getCanonicalType(clang_getCursorType(d));
+        if (t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray)
+            note_if_global_context(rc, d);
+    }
 }
 
 static void visit(cl_rule_ctx *rc, void *vs, CXCursor c)

@@ -39,6 +39,7 @@ typedef struct param {
 
 typedef struct frame {
     CXCursor fn;
+    bool relevant; /* has a context parameter and is not main: otherwise nothing is recorded */
     param params[MAX_PARAMS];
     int n_params;
     CXCursor *roots;
@@ -73,7 +74,14 @@ static frame *top(state *st, cl_rule_ctx *rc)
     return &st->frames[st->n_frames - 1];
 }
 
-static void push_frame(state *st, CXCursor fn)
+static bool is_main(CXCursor fn)
+{
+    char name[64];
+    return clang_getCursorKind(fn) == CXCursor_FunctionDecl &&
+           strcmp(cl_spelling(fn, name, sizeof name), "main") == 0;
+}
+
+static void push_frame(const cl_model *m, state *st, CXCursor fn)
 {
     st->frames = cl_xrealloc(st->frames, (st->n_frames + 1) * sizeof *st->frames);
     frame *f = &st->frames[st->n_frames++];
@@ -82,6 +90,9 @@ static void push_frame(state *st, CXCursor fn)
     int n = clang_Cursor_getNumArguments(fn);
     for (int i = 0; i < n && i < MAX_PARAMS; i++)
         f->params[f->n_params++].decl = clang_Cursor_getArgument(fn, (unsigned)i);
+    for (int i = 0; i < f->n_params && !f->relevant; i++)
+        f->relevant = cl_type_is_context(m, clang_getCursorType(f->params[i].decl));
+    f->relevant = f->relevant && !is_main(fn);
 }
 
 static void free_frame(frame *f)
@@ -114,13 +125,6 @@ static bool in_closure(cl_rule_ctx *rc)
         if (k == CXCursor_LambdaExpr || k == CXCursor_BlockExpr)
             return true;
     }
-}
-
-static bool is_main(CXCursor fn)
-{
-    char name[64];
-    return clang_getCursorKind(fn) == CXCursor_FunctionDecl &&
-           strcmp(cl_spelling(fn, name, sizeof name), "main") == 0;
 }
 
 /* The variable a spawn stores its handle in (`&t`), or a join waits on (`t`). */
@@ -221,11 +225,11 @@ static void visit(cl_rule_ctx *rc, void *vs, CXCursor c)
     state *st = vs;
     enum CXCursorKind k = clang_getCursorKind(c);
     if (cl_is_function_definition(c)) {
-        push_frame(st, c);
+        push_frame(cl_model_of(rc), st, c);
         return;
     }
     frame *f = top(st, rc);
-    if (!f)
+    if (!f || !f->relevant)
         return;
     switch (k) {
     case CXCursor_CallExpr:
