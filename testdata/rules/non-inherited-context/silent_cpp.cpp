@@ -1,13 +1,10 @@
-/* non-inherited-context: C++ methods, [[maybe_unused]], lambdas. */
+// expect-no-diagnostics
+/* non-inherited-context: C++ [[maybe_unused]], unnamed parameters, lambdas, nullptr fallbacks. */
 #include <ctx/ctx.h>
 
 int query(ctx_t *ctx, int id);
 
 struct Service {
-    int get(ctx_t *ctx, int id)
-    {
-        return query(ctx_background(), id) + query(ctx, 0); // expect: non-inherited-context "'get' received the context 'ctx'"
-    }
     int put([[maybe_unused]] ctx_t *ctx, int id)
     {
         return query(ctx_todo(), id); /* marked unused: an explicit choice */
