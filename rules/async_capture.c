@@ -631,8 +631,8 @@ static void report(cl_rule_ctx *rc, taint t, CXCursor at, const char *target, co
     remedy(cl_model_of(rc), name, fix, sizeof fix);
     how(t, via, sizeof via);
 #define ASYNC_FMT                                                                                  \
-    "request context '%s'%s is handed to %s that outlives the request; %s so the work is not "     \
-    "cancelled when the request ends"
+    "request context '%s'%s is handed to %s; %s so the work is not cancelled when the "            \
+    "request ends"
     if (kind)
         cl_report_if(rc, kind, key, index, at, ASYNC_FMT, name, via, target, fix);
     else
@@ -662,11 +662,14 @@ static void check_spawn(cl_rule_ctx *rc, state *st, const call *k, const char *f
     const cl_api_fn *f = k->spawn;
     char target[300];
     if (o == OUTLIVES_DETACHED && f->spawn_kind == CL_SPAWN_THREAD)
-        snprintf(target, sizeof target, "a detached thread started by %s", f->name);
+        snprintf(target, sizeof target, "a detached thread started by %s that outlives the request",
+                 f->name);
     else if (o == OUTLIVES_DETACHED)
-        snprintf(target, sizeof target, "work started by %s", f->name);
+        snprintf(target, sizeof target, "work started by %s that outlives the request", f->name);
     else
-        snprintf(target, sizeof target, "a thread started by %s and never joined", f->name);
+        snprintf(target, sizeof target,
+                 "a thread started by %s that is never joined, so it outlives the request",
+                 f->name);
     int n = cl_call_num_args(k->call);
     for (int i = 0; i < n; i++) {
         if (i != f->callback_arg && (f->data_arg < 0 || i < f->data_arg))
@@ -707,7 +710,7 @@ static void check_call(cl_rule_ctx *rc, state *st, const call *k, const char *fn
         snprintf(data, sizeof data, "%s#%d", usr, j);
         record_param_facts(rc, fn_usr, t.params, NULL, "param-flows", data);
         if (reportable(st, t)) {
-            snprintf(target, sizeof target, "%s, which starts work",
+            snprintf(target, sizeof target, "%s, which starts work that outlives the request",
                      cl_spelling(callee, name, sizeof name));
             report(rc, t, arg, target, "spawns", usr, j);
         }
