@@ -74,6 +74,8 @@ static cl_model *build_default(void)
         {"ctx_with_cancel_cause", 1},
         {"ctx_with_deadline", 2},
         {"ctx_with_timeout", 2},
+        {"ctx_with_deadline_cause", 3},
+        {"ctx_with_timeout_cause", 3},
     };
     for (size_t i = 0; i < sizeof cancelable / sizeof cancelable[0]; i++) {
         cl_api_fn *f = cl_model_add_fn(m, cancelable[i].name, CL_ROLE_DERIVE);

@@ -183,3 +183,13 @@ void conditional_operator(ctx_t *req, int fast)
     pthread_detach(t);
     ctx_cancel(&cancel);
 }
+
+void derived_with_cause(ctx_t *req)
+{
+    ctx_cancel_t cancel;
+    ctx_t *c = ctx_with_timeout_cause(req, CTX_MS(100), 42, &cancel);
+    pthread_t t;
+    pthread_create(&t, NULL, worker, c); // expect: async-capture "'c' is handed to a detached thread"
+    pthread_detach(t);
+    ctx_cancel(&cancel);
+}
