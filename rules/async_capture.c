@@ -12,6 +12,7 @@
  * (a fact for other units); the bug is reported where the request context is handed to it, at
  * the call site, once every unit's facts are merged (resolve). A context derived in the
  * function itself is reported at the spawn. */
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,12 +59,22 @@ typedef struct call {
     CXCursor object; /* FATE_VAR: the thread variable */
 } call;
 
+/* A goto target, with the position of the first goto that jumps to it (UINT_MAX: none yet). */
+typedef struct label {
+    CXCursor fn;
+    CXCursor at;
+    unsigned idx;
+    unsigned first_goto;
+} label;
+
 typedef struct state {
     unsigned idx;
     def *defs;
     size_t n_defs, cap_defs;
     call *calls;
     size_t n_calls, cap_calls;
+    label *labels; /* goto targets: a definition before one does not dominate what follows */
+    size_t n_labels, cap_labels;
     /* The function being analysed by end_function. */
     CXCursor fn;
     CXCursor params[MAX_PARAMS];
@@ -257,6 +268,39 @@ static void visit_call(cl_rule_ctx *rc, state *st, CXCursor c)
     st->calls[st->n_calls++] = k;
 }
 
+/* The label at `at` (by location: a LabelRef's target is not an equal cursor). */
+static label *find_label(state *st, CXCursor at)
+{
+    for (size_t i = 0; i < st->n_labels; i++)
+        if (clang_equalLocations(clang_getCursorLocation(st->labels[i].at),
+                                 clang_getCursorLocation(at)))
+            return &st->labels[i];
+    if (st->n_labels == st->cap_labels) {
+        st->cap_labels = st->cap_labels ? 2 * st->cap_labels : 8;
+        st->labels = cl_xrealloc(st->labels, st->cap_labels * sizeof *st->labels);
+    }
+    label *l = &st->labels[st->n_labels++];
+    *l = (label){clang_getNullCursor(), at, 0, UINT_MAX};
+    return l;
+}
+
+/* Labels and the gotos that reach them (a goto may come before or after its label). */
+static void visit_label(cl_rule_ctx *rc, state *st, CXCursor c)
+{
+    if (clang_getCursorKind(c) == CXCursor_LabelStmt) {
+        label *l = find_label(st, c);
+        l->fn = cl_current_function(rc);
+        l->idx = st->idx;
+        return;
+    }
+    CXCursor ref = cl_child(c, 0);
+    if (clang_getCursorKind(ref) != CXCursor_LabelRef)
+        return;
+    label *l = find_label(st, clang_getCursorReferenced(ref));
+    if (st->idx < l->first_goto)
+        l->first_goto = st->idx;
+}
+
 static void visit(cl_rule_ctx *rc, void *vs, CXCursor c)
 {
     state *st = vs;
@@ -272,6 +316,10 @@ static void visit(cl_rule_ctx *rc, void *vs, CXCursor c)
         break;
     case CXCursor_CallExpr:
         visit_call(rc, st, c);
+        break;
+    case CXCursor_LabelStmt:
+    case CXCursor_GotoStmt:
+        visit_label(rc, st, c);
         break;
     default:
         break;
@@ -329,10 +377,19 @@ static bool reaches(const def *d, pos p)
     return d->idx < p.idx && !cl_extent_contains(d->at, p.at);
 }
 
-static bool dominates(const def *d, pos p)
+static bool dominates(const state *st, const def *d, pos p)
 {
-    return d->strong && !clang_Cursor_isNull(d->block) && reaches(d, p) &&
-           cl_extent_contains(d->block, p.at);
+    if (!d->strong || clang_Cursor_isNull(d->block) || !reaches(d, p) ||
+        !cl_extent_contains(d->block, p.at))
+        return false;
+    /* A label in between, reached by a goto from before the definition, skips it. */
+    for (size_t i = 0; i < st->n_labels; i++) {
+        const label *l = &st->labels[i];
+        if (l->idx > d->idx && l->idx < p.idx && l->first_goto < d->idx &&
+            clang_equalCursors(l->fn, st->fn) && cl_extent_contains(d->block, l->at))
+            return false;
+    }
+    return true;
 }
 
 static taint eval(cl_rule_ctx *rc, state *st, CXCursor e, pos p);
@@ -359,7 +416,7 @@ static taint var_taint(cl_rule_ctx *rc, state *st, CXCursor v, pos p)
     int pi = param_index(st, v);
     size_t last = SIZE_MAX;
     for (size_t i = 0; i < st->n_fdefs; i++)
-        if (clang_equalCursors(st->fdefs[i].var, v) && dominates(&st->fdefs[i], p))
+        if (clang_equalCursors(st->fdefs[i].var, v) && dominates(st, &st->fdefs[i], p))
             last = i;
     taint t = clean();
     if (last == SIZE_MAX && pi >= 0) {
@@ -385,8 +442,9 @@ static taint eval_var_ref(cl_rule_ctx *rc, state *st, CXCursor ref, pos p)
     CXType ty = clang_getCursorType(v);
     if (cl_type_is_context(cl_model_of(rc), ty)) {
         t.witness = v; /* the nearest name the reader knows it by */
-    } else if (clang_getCanonicalType(ty).kind != CXType_BlockPointer && t.via_kind == VIA_NONE) {
-        t.via = v;
+    } else if (clang_getCanonicalType(ty).kind != CXType_BlockPointer &&
+               (t.via_kind == VIA_NONE || t.via_kind == VIA_STORED || t.via_kind == VIA_LITERAL)) {
+        t.via = v; /* the outermost holder: the one the reader sees handed over */
         t.via_kind = VIA_STORED;
     }
     return t;
@@ -772,6 +830,11 @@ static void end_function(cl_rule_ctx *rc, void *vs, CXCursor fn)
     st->n_defs -= nd;
     memmove(st->calls, st->calls + nc, (st->n_calls - nc) * sizeof *st->calls);
     st->n_calls -= nc;
+    size_t nl = 0;
+    for (size_t i = 0; i < st->n_labels; i++)
+        if (!same_fn(st->labels[i].fn, fn))
+            st->labels[nl++] = st->labels[i];
+    st->n_labels = nl;
 }
 
 static void end_tu(cl_rule_ctx *rc, void *vs)
@@ -780,6 +843,7 @@ static void end_tu(cl_rule_ctx *rc, void *vs)
     state *st = vs;
     free(st->defs);
     free(st->calls);
+    free(st->labels);
 }
 
 /* ---- Cross-file: does (function, parameter) reach a spawn through other functions? ---------- */
@@ -835,7 +899,8 @@ static bool resolve(const cl_facts *facts, const char *kind, const char *key, in
 }
 
 static const enum CXCursorKind kinds[] = {CXCursor_CallExpr, CXCursor_VarDecl,
-                                          CXCursor_BinaryOperator};
+                                          CXCursor_BinaryOperator, CXCursor_LabelStmt,
+                                          CXCursor_GotoStmt};
 
 const cl_rule cl_rule_async_capture = {
     .id = RULE_ID,

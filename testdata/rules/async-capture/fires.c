@@ -193,3 +193,13 @@ void derived_with_cause(ctx_t *req)
     pthread_detach(t);
     ctx_cancel(&cancel);
 }
+
+void goto_skips_detach(ctx_t *req, int fast)
+{
+    ctx_t *c = req;
+    if (fast)
+        goto go;
+    c = ctx_without_cancel(req);
+go:
+    spawn_detached(c); // expect: async-capture "'c'"
+}

@@ -178,3 +178,13 @@ int main(void)
     spawn_detached(root);
     return 0;
 }
+
+void goto_after_detach(ctx_t *req, int fast)
+{
+    req = ctx_without_cancel(req);
+    if (fast)
+        goto go;
+    log_request(req, "slow");
+go:
+    spawn_detached(req);
+}
