@@ -242,23 +242,30 @@ static void visit_call(cl_rule_ctx *rc, state *st, CXCursor c)
     k.fn = cl_current_function(rc);
     k.call = c;
     k.idx = st->idx;
-    k.spawn = cl_call_api(m, c, CL_ROLE_SPAWN);
-    if (!k.spawn) {
+    /* One name lookup per call: most calls are neither the model's nor interesting. */
+    char name[256];
+    if (!cl_callee_name(c, name, sizeof name)[0])
+        return;
+    bool api = cl_model_is_api(m, name);
+    CXCursor callee = cl_callee(c);
+    bool scoped = !api && !clang_Cursor_isNull(callee) &&
+                  clang_getCursorKind(clang_getCursorSemanticParent(callee)) !=
+                      CXCursor_TranslationUnit; /* C++: the model may name it qualified */
+    if (api) {
+        k.spawn = cl_model_find(m, CL_ROLE_SPAWN, name);
+        k.join = cl_model_find(m, CL_ROLE_JOIN, name);
+        k.tdetach = cl_model_find(m, CL_ROLE_THREAD_DETACH, name);
+    } else if (scoped) {
+        k.spawn = cl_call_api(m, c, CL_ROLE_SPAWN);
         k.join = cl_call_api(m, c, CL_ROLE_JOIN);
-        if (!k.join)
-            k.tdetach = cl_call_api(m, c, CL_ROLE_THREAD_DETACH);
+        k.tdetach = cl_call_api(m, c, CL_ROLE_THREAD_DETACH);
     }
     if (k.spawn && k.spawn->spawn_kind == CL_SPAWN_JOINED)
         return; /* joined by the group's (or the future's) wait: nothing to do */
-    if (!k.spawn && !k.join && !k.tdetach) {
-        /* A plain call matters only if a context or a block may be handed to it. */
-        CXCursor callee = cl_callee(c);
-        if (clang_Cursor_isNull(callee) || cl_in_system_header(callee))
-            return;
-        char name[256];
-        if (cl_model_is_api(m, cl_callee_name(c, name, sizeof name)))
-            return;
-    }
+    /* A plain call (not the model's) matters if a context or a block may be handed to it. */
+    if (!k.spawn && !k.join && !k.tdetach &&
+        (api || clang_Cursor_isNull(callee) || cl_in_system_header(callee)))
+        return;
     if (k.spawn && k.spawn->handle_arg < 0)
         object_fate(rc, &k);
     if (st->n_calls == st->cap_calls) {
