@@ -137,11 +137,47 @@ const char *cl_callee_name(CXCursor call, char *buf, size_t size)
     return cl_spelling(call, buf, size);
 }
 
+const char *cl_qualified_name(CXCursor decl, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    CXCursor parts[16];
+    size_t n = 0;
+    CXCursor c = decl;
+    if (clang_getCursorKind(c) == CXCursor_Constructor)
+        c = clang_getCursorSemanticParent(c);
+    for (; n < 16 && !clang_Cursor_isNull(c) && !clang_isTranslationUnit(clang_getCursorKind(c));
+         c = clang_getCursorSemanticParent(c)) {
+        enum CXCursorKind k = clang_getCursorKind(c);
+        if (clang_isInvalid(k) || k == CXCursor_LinkageSpec)
+            continue;
+        if (k == CXCursor_Namespace && clang_Cursor_isInlineNamespace(c))
+            continue;
+        parts[n++] = c;
+    }
+    size_t len = 0;
+    for (size_t i = n; i-- > 0 && len < size;) {
+        char part[256];
+        cl_spelling(parts[i], part, sizeof part);
+        int w = snprintf(buf + len, size - len, "%s%s", len ? "::" : "", part);
+        if (w < 0)
+            break;
+        len += (size_t)w;
+    }
+    return buf;
+}
+
 const cl_api_fn *cl_call_api(const cl_model *m, CXCursor call, cl_role role)
 {
     char name[256];
     cl_callee_name(call, name, sizeof name);
-    return name[0] ? cl_model_find(m, role, name) : NULL;
+    if (!name[0])
+        return NULL;
+    const cl_api_fn *f = cl_model_find(m, role, name);
+    CXCursor d = cl_callee(call);
+    if (f || clang_Cursor_isNull(d) ||
+        clang_getCursorKind(clang_getCursorSemanticParent(d)) == CXCursor_TranslationUnit)
+        return f;
+    return cl_model_find(m, role, cl_qualified_name(d, name, sizeof name));
 }
 
 int cl_call_num_args(CXCursor call)
