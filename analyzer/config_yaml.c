@@ -104,13 +104,18 @@ static size_t distance(const char *a, const char *b)
     return row[lb];
 }
 
-/* " (did you mean 'x'?)" for the closest candidate within a third of the word, else "". */
+/* " (did you mean 'x'?)" for the closest candidate within about a third of the word, else "". */
 static void suggest(const char *word, const char *const *cands, size_t n, char *buf, size_t size)
 {
     const char *best = NULL;
     size_t best_d = strlen(word) / 3 + 1;
     for (size_t i = 0; i < n; i++) {
         size_t d = distance(word, cands[i]);
+        /* A misspelt beginning of a longer key ('callbak' for 'callback-arg') counts too. */
+        char head[64];
+        snprintf(head, sizeof head, "%.*s", (int)strlen(word) + 1, cands[i]);
+        if (strlen(head) < strlen(cands[i]) && distance(word, head) + 1 < d)
+            d = distance(word, head) + 1;
         if (d <= best_d && (!best || d < best_d)) {
             best = cands[i];
             best_d = d;
@@ -413,10 +418,12 @@ static int role_from(loader *L, yaml_node_t *v, cl_role *out)
     }
     char hint[128];
     suggest(scalar(v), names, CL_ROLE__COUNT, hint, sizeof hint);
+    if (hint[0])
+        return fail(L, v, "unknown role '%s'%s", scalar(v), hint);
     return fail(L, v,
-                "unknown role '%s'%s (root, todo, derive, detach, cancel, retain, release, "
-                "value-set, value-get, query, spawn, join, thread-detach or init)",
-                scalar(v), hint);
+                "unknown role '%s' (one of root, todo, derive, detach, cancel, retain, release, "
+                "value-set, value-get, query, spawn, join, thread-detach, init)",
+                scalar(v));
 }
 
 static int fn_pair(loader *L, void *arg, const char *key, yaml_node_t *k, yaml_node_t *v)
@@ -758,8 +765,8 @@ static void syntax_error(loader *L, const yaml_parser_t *p)
     if (p->error == YAML_SCANNER_ERROR && at->index < L->len && L->text[at->index] == '\t')
         hint = " (a tab cannot indent YAML: indent with spaces)";
     char ctx[160] = "";
-    if (p->context)
-        snprintf(ctx, sizeof ctx, " %s started at line %zu", p->context, p->context_mark.line + 1);
+    if (p->context && p->context_mark.line != at->line)
+        snprintf(ctx, sizeof ctx, " (%s at line %zu)", p->context, p->context_mark.line + 1);
     if (p->error == YAML_READER_ERROR)
         L->err = cl_xasprintf("%s: error: invalid YAML: %s at byte %zu", L->path,
                               p->problem ? p->problem : "unreadable text", p->problem_offset);
