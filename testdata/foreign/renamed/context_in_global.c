@@ -1,0 +1,18 @@
+/* context-in-global through a renamed context type. */
+// expect-known-failure: waits for the context-in-global rule
+#include "my_ctx.h"
+
+static my_ctx *g_last;
+static my_ctx *g_root;
+
+void remember(my_ctx *c)
+{
+    g_last = c; // expect: context-in-global
+}
+
+int main(void)
+{
+    g_root = my_background();
+    remember(g_root);
+    return 0;
+}
