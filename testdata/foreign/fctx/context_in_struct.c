@@ -6,7 +6,7 @@
 #include "fctx.h"
 
 struct session {
-    fctx *ctx; // expect: context-in-struct
+    fctx *ctx; // expect: context-in-struct "FCTX_CARRIER"
     int fd;
 };
 

@@ -6,7 +6,7 @@ void fetch(fctx *c, int id);
 
 void handler(fctx *c, int id)
 {
-    fetch(fctx_background(), id); // expect: non-inherited-context
+    fetch(fctx_background(), id); // expect: non-inherited-context "fctx_background\(\) starts"
 }
 
 void handler_todo(fctx *c, int id)
