@@ -165,6 +165,13 @@ static int get_string(loader *L, const yaml_node_t *n, const char *key, const ch
     return 0;
 }
 
+/* Replaces the string at *slot by a copy of `s`. */
+static void set_string(char **slot, const char *s)
+{
+    free(*slot);
+    *slot = cl_xstrdup(s);
+}
+
 static bool is_identifier(const char *s)
 {
     if (!(isalpha((unsigned char)*s) || *s == '_'))
@@ -435,8 +442,7 @@ static int fn_pair(loader *L, void *arg, const char *key, yaml_node_t *k, yaml_n
     if (strcmp(key, "name") == 0) {
         if (get_identifier(L, v, key, &s) != 0)
             return -1;
-        free(f->name);
-        f->name = cl_xstrdup(s);
+        set_string(&f->name, s);
         fl->have_name = true;
         return 0;
     }
@@ -485,9 +491,7 @@ static int fn_pair(loader *L, void *arg, const char *key, yaml_node_t *k, yaml_n
     if (strcmp(key, "context-field") == 0 || strcmp(key, "cancel-field") == 0) {
         if (get_identifier(L, v, key, &s) != 0)
             return -1;
-        char **field = key[1] == 'o' ? &f->ctx_field : &f->cancel_field;
-        free(*field);
-        *field = cl_xstrdup(s);
+        set_string(key[1] == 'o' ? &f->ctx_field : &f->cancel_field, s);
         return 0;
     }
     if (strcmp(key, "owns-ref") == 0)
@@ -657,8 +661,7 @@ static int model_pair(loader *L, void *arg, const char *key, yaml_node_t *k, yam
         const char *s;
         if (get_string(L, v, key, &s) != 0)
             return -1;
-        free(m->carrier_marker);
-        m->carrier_marker = cl_xstrdup(s);
+        set_string(&m->carrier_marker, s);
         ml->have_carrier = true;
         return 0;
     }
@@ -684,10 +687,8 @@ static void merge_model(cl_model *base, const cl_model *add, bool have_carrier)
                 add->n_context_types);
     merge_names(&base->cancel_types, &base->n_cancel_types, add->cancel_types, add->n_cancel_types);
     merge_names(&base->key_types, &base->n_key_types, add->key_types, add->n_key_types);
-    if (have_carrier) {
-        free(base->carrier_marker);
-        base->carrier_marker = cl_xstrdup(add->carrier_marker);
-    }
+    if (have_carrier)
+        set_string(&base->carrier_marker, add->carrier_marker);
     for (size_t i = 0; i < add->n_fns; i++) {
         const cl_api_fn *f = &add->fns[i];
         cl_api_fn *slot = NULL;

@@ -38,6 +38,14 @@ static void load_fails(const char *yaml, const char *expected)
     cl_config_free(c);
 }
 
+/* load_fails for messages built at run time (both freed). */
+static void load_fails_owned(char *yaml, char *expected)
+{
+    load_fails(yaml, expected);
+    free(yaml);
+    free(expected);
+}
+
 static bool has_type(char *const *list, size_t n, const char *name)
 {
     return cl_model_name_in(list, n, name);
@@ -253,13 +261,10 @@ static void test_severity_and_fail_on(void **state)
     cl_config_free(c);
     free(y);
 
-    y = cl_xasprintf("severity:\n  %s: warn\n", cl_rules[0]->id);
-    char *want = cl_xasprintf(".ctxlint.yaml:2:%zu: error: '%s' must be note, warning or error, "
-                              "not 'warn'",
-                              strlen(cl_rules[0]->id) + 5, cl_rules[0]->id);
-    load_fails(y, want);
-    free(y);
-    free(want);
+    load_fails_owned(cl_xasprintf("severity:\n  %s: warn\n", cl_rules[0]->id),
+                     cl_xasprintf(".ctxlint.yaml:2:%zu: error: '%s' must be note, warning or "
+                                  "error, not 'warn'",
+                                  strlen(cl_rules[0]->id) + 5, cl_rules[0]->id));
     load_fails("fail-on: [error]\n",
                ".ctxlint.yaml:1:10: error: 'fail-on' must be a name, not a list");
     load_fails("severity:\n  context-not-frist: error\n",
@@ -296,19 +301,14 @@ static void test_rule_options(void **state)
                 : cl_xasprintf(".ctxlint.yaml:3:5: error: unknown option 'no-such-option': rule "
                                "'%s' has no options",
                                r->id);
-        load_fails(y, want);
-        free(y);
-        free(want);
+        load_fails_owned(y, want);
         tested++;
     }
     assert_true(tested >= cl_n_rules);
-    char *y = cl_xasprintf("rules:\n  %s: true\n", cl_rules[0]->id);
-    char *want = cl_xasprintf(".ctxlint.yaml:2:%zu: error: the options of rule '%s' must be a "
-                              "mapping, not a scalar",
-                              strlen(cl_rules[0]->id) + 5, cl_rules[0]->id);
-    load_fails(y, want);
-    free(y);
-    free(want);
+    load_fails_owned(cl_xasprintf("rules:\n  %s: true\n", cl_rules[0]->id),
+                     cl_xasprintf(".ctxlint.yaml:2:%zu: error: the options of rule '%s' must be "
+                                  "a mapping, not a scalar",
+                                  strlen(cl_rules[0]->id) + 5, cl_rules[0]->id));
     load_fails("rules:\n  nil-contxt: {}\n",
                cl_rule_find("nil-context")
                    ? ".ctxlint.yaml:2:3: error: unknown rule 'nil-contxt' in 'rules' (did you "
