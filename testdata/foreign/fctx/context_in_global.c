@@ -1,6 +1,5 @@
 /* context-in-global with fctx: the root kept in a global is set up in server_init, which the
  * configuration names as an init function. */
-// expect-known-failure: waits for the context-in-global rule
 #include "fctx.h"
 
 static fctx *g_root;

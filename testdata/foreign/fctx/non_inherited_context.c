@@ -1,5 +1,4 @@
 /* non-inherited-context with fctx: a configured root started where a context was received. */
-// expect-known-failure: waits for the non-inherited-context rule
 #include "fctx.h"
 
 void fetch(fctx *c, int id);

@@ -1,6 +1,6 @@
 /* value-key-type with fctx: fctx keys values by name (key-kind: string), so a string key is the
  * intended use; a number cast to a key is still wrong. */
-// expect-known-failure: waits for the value-key-type rule (and its key-kind: string support)
+// expect-known-failure: value-key-type does not read key-kind: string yet (string keys are right for fctx)
 #include <stdint.h>
 
 #include "fctx.h"

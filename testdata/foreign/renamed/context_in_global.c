@@ -1,5 +1,4 @@
 /* context-in-global through a renamed context type. */
-// expect-known-failure: waits for the context-in-global rule
 #include "my_ctx.h"
 
 static my_ctx *g_last;

@@ -1,5 +1,4 @@
 /* non-inherited-context through renamed roots. */
-// expect-known-failure: waits for the non-inherited-context rule
 #include "my_ctx.h"
 
 int fetch(my_ctx *c, int id);

@@ -1,5 +1,4 @@
 /* value-key-type through renamed value functions and key type. */
-// expect-known-failure: waits for the value-key-type rule
 #include <stdint.h>
 
 #include "my_ctx.h"
