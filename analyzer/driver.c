@@ -39,6 +39,7 @@ typedef struct job_result {
 typedef struct run {
     const cl_options *opt;
     const cl_config *cfg;
+    const cl_config **job_cfg; /* each job's configuration: the .ctxlint.yaml nearest its file */
     const cl_jobs *jobs;
     job_result *results;
     struct CXUnsavedFile *unsaved;
@@ -58,7 +59,7 @@ static void lint_job(run *r, CXIndex idx, size_t i)
     pr.first_error = NULL;
     if (rc == 0 && pr.tu) {
         res->parsed = true;
-        cl_walk_unit(pr.tu, r->cfg, pr.has_errors, job->is_header ? job->file : NULL, &res->unit);
+        cl_walk_unit(pr.tu, r->job_cfg[i], pr.has_errors, job->is_header ? job->file : NULL, &res->unit);
     }
     cl_parse_result_free(&pr);
 }
@@ -274,7 +275,7 @@ int cl_driver_run(const cl_options *opt)
 
     cl_config *cfg = NULL;
     if (cl_config_for_run(opt, &cfg, &err) != 0) {
-        fprintf(stderr, "ctxlint: error: %s\n", err);
+        fprintf(stderr, "%s\n", err);
         free(err);
         return 2;
     }
@@ -287,8 +288,21 @@ int cl_driver_run(const cl_options *opt)
         return 2;
     }
 
+    cl_config_set *configs = cl_config_set_new(opt, cfg);
+    const cl_config **job_cfg = cl_xcalloc(jobs.n ? jobs.n : 1, sizeof *job_cfg);
+    for (size_t i = 0; i < jobs.n; i++)
+        if (cl_config_set_get(configs, jobs.v[i].file, &job_cfg[i], &err) != 0) {
+            fprintf(stderr, "%s\n", err);
+            free(err);
+            free(job_cfg);
+            cl_config_set_free(configs);
+            cl_jobs_free(&jobs);
+            cl_config_free(cfg);
+            return 2;
+        }
+
     cl_sources *sources = cl_sources_new();
-    run r = {.opt = opt, .cfg = cfg, .jobs = &jobs};
+    run r = {.opt = opt, .cfg = cfg, .job_cfg = job_cfg, .jobs = &jobs};
     r.results = cl_xcalloc(jobs.n ? jobs.n : 1, sizeof *r.results);
     pthread_mutex_init(&r.index_lock, NULL);
     char *stdin_text = NULL;
@@ -366,6 +380,8 @@ int cl_driver_run(const cl_options *opt)
     cl_facts_free(&facts);
     cl_sources_free(sources);
     cl_jobs_free(&jobs);
+    free(job_cfg);
+    cl_config_set_free(configs);
     cl_config_free(cfg);
     return status;
 }

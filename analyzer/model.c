@@ -35,6 +35,7 @@ cl_api_fn cl_api_fn_blank(cl_role role)
     f.role = role;
     f.ctx_arg = f.cancel_arg = f.key_arg = -1;
     f.callback_arg = f.data_arg = f.handle_arg = -1;
+    f.child_arg = -1;
     return f;
 }
 
