@@ -172,14 +172,21 @@ static void set_string(char **slot, const char *s)
     *slot = cl_xstrdup(s);
 }
 
+/* A C identifier, or a C++ qualified name (`std::thread`, `pool::submit`): each part between
+ * `::` separators is an identifier. */
 static bool is_identifier(const char *s)
 {
-    if (!(isalpha((unsigned char)*s) || *s == '_'))
-        return false;
-    for (; *s; s++)
-        if (!(isalnum((unsigned char)*s) || *s == '_'))
+    for (;;) {
+        if (!(isalpha((unsigned char)*s) || *s == '_'))
             return false;
-    return true;
+        while (isalnum((unsigned char)*s) || *s == '_')
+            s++;
+        if (*s == '\0')
+            return true;
+        if (s[0] != ':' || s[1] != ':')
+            return false;
+        s += 2;
+    }
 }
 
 static int get_identifier(loader *L, const yaml_node_t *n, const char *key, const char **out)
@@ -524,7 +531,8 @@ static const char *required_index(const cl_api_fn *f, const char **what)
     case CL_ROLE_JOIN:
     case CL_ROLE_THREAD_DETACH:
         *what = "the index of the handle it joins or detaches";
-        return f->handle_arg < 0 ? "handle-arg" : NULL;
+        /* A C++ method (`std::thread::join`) joins the object it is called on. */
+        return f->handle_arg < 0 && !strstr(f->name, "::") ? "handle-arg" : NULL;
     default:
         return NULL;
     }

@@ -143,7 +143,8 @@ static cl_model *build_default(void)
     f->data_arg = 1;
     f->spawn_kind = CL_SPAWN_THREAD;
     f = cl_model_add_fn(m, "std::async", CL_ROLE_SPAWN);
-    f->data_arg = 0;
+    f->callback_arg = 0;
+    f->data_arg = 1;
     f->spawn_kind = CL_SPAWN_JOINED;
     cl_model_add_fn(m, "std::thread::join", CL_ROLE_JOIN);
     cl_model_add_fn(m, "std::thread::detach", CL_ROLE_THREAD_DETACH);

@@ -1,5 +1,4 @@
 /* async-capture through a renamed context type and a renamed detach. */
-// expect-known-failure: waits for the async-capture rule
 #include <pthread.h>
 #include <stddef.h>
 
