@@ -30,7 +30,9 @@ typedef struct cl_jobs {
 /* Builds the jobs for a run: each named FILE (or, with none, every entry of the database from
  * -p or found from the current folder), de-duplicated by canonical path, in a stable order.
  * Notes (a file linted with fallback flags) go to standard error unless opt->quiet. Returns 0,
- * or 2 with *err set to a message naming what failed and where (malloc'd). */
+ * or 2 with *err set to a message naming what failed and where (malloc'd; one line, no newline,
+ * ready to print: "ctxlint: error: PATH: why", or "PATH:LINE:COL: error: …" for bad JSON), and
+ * *out empty. */
 int cl_jobs_build(const cl_options *opt, cl_jobs *out, char **err);
 void cl_jobs_free(cl_jobs *jobs);
 

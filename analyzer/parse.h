@@ -22,8 +22,13 @@ int cl_parse_job(CXIndex idx, const cl_job *job, struct CXUnsavedFile *unsaved, 
                  cl_parse_result *out);
 void cl_parse_result_free(cl_parse_result *r);
 
-/* The clang resource directory ctxlint uses, or NULL when libclang's own is fine; the error
- * text to show if the builtin headers (stddef.h) are missing. */
+/* The clang resource directory ctxlint uses, or NULL when libclang's own is fine. Decided once
+ * per process (thread-safe): the compiled-in CTXLINT_RESOURCE_DIR is passed as -resource-dir
+ * only when it exists and libclang alone cannot find stddef.h. */
 const char *cl_resource_dir(void);
+
+/* The error text to show if the builtin headers (stddef.h) are missing: names the Debian
+ * package that provides them. cl_parse_job puts it in first_error when that happens. */
+const char *cl_builtin_headers_error(void);
 
 #endif
