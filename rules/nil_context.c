@@ -159,30 +159,46 @@ static bool is_block_decl(cl_rule_ctx *rc, unsigned up)
            clang_getCursorKind(cl_ancestor(rc, up + 1)) == CXCursor_BlockExpr;
 }
 
-typedef struct tests_context {
-    const cl_model *m;
-    bool found;
-} tests_context;
-
-static enum CXChildVisitResult find_context_expr(CXCursor c, CXCursor parent, CXClientData d)
+static bool is_pointer(CXCursor e)
 {
-    (void)parent;
-    tests_context *t = d;
-    enum CXCursorKind k = clang_getCursorKind(c);
-    if ((k == CXCursor_DeclRefExpr || k == CXCursor_MemberRefExpr || k == CXCursor_CallExpr) &&
-        cl_type_is_context(t->m, clang_getCursorType(c))) {
-        t->found = true;
-        return CXChildVisit_Break;
-    }
-    return CXChildVisit_Recurse;
+    return clang_getCanonicalType(clang_getCursorType(e)).kind == CXType_Pointer;
 }
 
-/* `if (!c) return NULL;`: a NULL handed back because a context the function depends on is
- * missing or failed to be made is C's failure convention (the runtime's own constructors do it),
- * not a made-up absent context; the rule cannot tell the two apart and stays silent. */
-static bool guarded_by_context_test(cl_rule_ctx *rc)
+/* The condition of an error check: a pointer tested for null (`!p`, `p == NULL`, `p`) or a
+ * call's result tested (`!reserve()`, `make() < 0`), also as an operand of && and ||. */
+static bool failure_test(CXCursor cond)
 {
-    const cl_model *m = cl_model_of(rc);
+    CXCursor s = cl_strip(cond);
+    switch (clang_getCursorKind(s)) {
+    case CXCursor_CallExpr:
+        return true;
+    case CXCursor_UnaryOperator: {
+        CXCursor operand = cl_strip(cl_child(s, 0));
+        return cl_unary_op(s) == CL_OP_NOT &&
+               (clang_getCursorKind(operand) == CXCursor_CallExpr || is_pointer(operand));
+    }
+    case CXCursor_BinaryOperator: {
+        CXCursor l = cl_strip(cl_child(s, 0)), r = cl_strip(cl_child(s, 1));
+        cl_op op = cl_binary_op(s);
+        if (op == CL_OP_LAND || op == CL_OP_LOR)
+            return failure_test(l) || failure_test(r);
+        if (op == CL_OP_ASSIGN || op == CL_OP_COMPOUND || op == CL_OP_COMMA)
+            return false;
+        return clang_getCursorKind(l) == CXCursor_CallExpr ||
+               clang_getCursorKind(r) == CXCursor_CallExpr ||
+               ((op == CL_OP_EQ || op == CL_OP_NE) && (is_pointer(l) || is_pointer(r)));
+    }
+    default:
+        return clang_isExpression(clang_getCursorKind(s)) && is_pointer(s);
+    }
+}
+
+/* `if (!node) return NULL;`, `if (!reserve_timer()) return NULL;`: a NULL handed back because
+ * something the function needed is missing or could not be made is C's failure convention
+ * (the runtime's own constructors do it), which callers check; the rule cannot tell it from a
+ * made-up absent context and stays silent. */
+static bool guarded_by_failure_test(cl_rule_ctx *rc)
+{
     for (unsigned up = 0;; up++) {
         CXCursor a = cl_ancestor(rc, up);
         enum CXCursorKind k = clang_getCursorKind(a);
@@ -191,16 +207,10 @@ static bool guarded_by_context_test(cl_rule_ctx *rc)
             return false;
         if (k != CXCursor_IfStmt)
             continue;
-        tests_context t = {m, false};
         CXCursor cond = cl_child(a, 0);
         if (clang_getCursorKind(cond) == CXCursor_DeclStmt)
             cond = cl_child(a, 1); /* C++17 `if (init; cond)` */
-        if (clang_getCursorKind(cond) != CXCursor_CompoundStmt) {
-            find_context_expr(cond, a, &t);
-            if (!t.found)
-                clang_visitChildren(cond, find_context_expr, &t);
-        }
-        if (t.found)
+        if (failure_test(cond))
             return true;
     }
 }
@@ -230,7 +240,7 @@ static void check_return(cl_rule_ctx *rc, CXCursor ret)
     /* The context library's own functions define what their NULL results mean. */
     if (fname[0] && cl_model_is_api(m, fname))
         return;
-    if (guarded_by_context_test(rc))
+    if (guarded_by_failure_test(rc))
         return;
     char what[32];
     spelled(cl_tu_of(rc), clang_getCursorExtent(value), what, sizeof what);

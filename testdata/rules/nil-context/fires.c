@@ -53,6 +53,18 @@ ctx_t *pick(int mode)
     return ctx_background();
 }
 
+struct CTX_CARRIER request {
+    int legacy;
+    ctx_t *ctx;
+};
+
+ctx_t *request_context(struct request *r)
+{
+    if (r->legacy)
+        return NULL; // expect: nil-context "returned as a context from 'request_context'"
+    return r->ctx;
+}
+
 void always_null_variable(void)
 {
     ctx_t *c = NULL;

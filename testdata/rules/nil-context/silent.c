@@ -84,6 +84,27 @@ ctx_t *child_or_null(ctx_t *parent)
     return c;
 }
 
+/* Failure paths of a function that makes a context: what it needed is missing or could not be
+ * made, and its callers check for NULL. */
+struct node {
+    int refs;
+};
+int reserve_timer(void);
+struct node *node_alloc(void);
+
+ctx_t *make_timer_ctx(ctx_t *parent, int *handle)
+{
+    if (!handle)
+        return NULL;
+    if (reserve_timer() < 0)
+        return NULL;
+    struct node *n = node_alloc();
+    if (n == NULL || !reserve_timer())
+        return NULL;
+    *handle = n->refs;
+    return make_child(parent);
+}
+
 /* The library's own definitions decide what their NULL results mean. */
 ctx_t *ctx_without_cancel(ctx_t *parent)
 {
