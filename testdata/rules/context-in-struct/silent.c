@@ -3,6 +3,7 @@
 #include <ctx/ctx.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <threads.h>
 
 /* allow-task-args: how a thread receives its context in C (async-capture judges the flow). */
 struct task {
@@ -79,6 +80,26 @@ int spawn_wrapper(ctx_t *ctx)
     return pthread_join(th, NULL);
 }
 
+/* C11 threads are spawns too. */
+struct c11_task {
+    ctx_t *ctx;
+};
+
+static int run_c11(void *p)
+{
+    struct c11_task *t = p;
+    return ctx_err(t->ctx);
+}
+
+int spawn_c11(ctx_t *ctx)
+{
+    struct c11_task t = {ctx};
+    thrd_t th;
+    if (thrd_create(&th, run_c11, &t) != thrd_success)
+        return -1;
+    return thrd_join(th, NULL);
+}
+
 /* allow-with-cancel: the struct owns the context's lifetime. */
 struct worker {
     ctx_t *ctx;
@@ -94,9 +115,16 @@ typedef struct CTX_CARRIER {
     ctx_t *ctx;
 } carrier_t;
 
-/* Not contexts: a function pointer taking one, a key, a plain pointer. */
+/* Not contexts: a function pointer taking one, a key, other libraries' "ctx" pointers. */
 struct callbacks {
     int (*on_done)(ctx_t *ctx, void *arg);
     const ctx_key_t *key;
     void *opaque;
+};
+
+struct ssl_ctx_st;
+struct tls_conn {
+    void *ctx;
+    struct ssl_ctx_st *ssl_ctx;
+    ctx_after_t stop_timer;
 };
