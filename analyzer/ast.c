@@ -511,3 +511,87 @@ bool cl_call_is_noreturn(CXCursor call)
     /* Any declaration may carry it: check the one the call saw and the first one. */
     return decl_says_noreturn(d) || decl_says_noreturn(clang_getCanonicalCursor(d));
 }
+
+/* Compares an attribute token with a wanted word, ignoring the `__x__` spelling. */
+static bool attribute_word_is(const char *tok, const char *word)
+{
+    size_t n = strlen(tok), w = strlen(word);
+    if (n == w + 4 && strncmp(tok, "__", 2) == 0 && strcmp(tok + n - 2, "__") == 0)
+        return strncmp(tok + 2, word, w) == 0;
+    return strcmp(tok, word) == 0;
+}
+
+typedef struct attr_search {
+    const char *const *words;
+    size_t n;
+    bool found;
+} attr_search;
+
+static enum CXChildVisitResult find_attribute(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    attr_search *s = data;
+    if (!clang_isAttribute(clang_getCursorKind(c)))
+        return CXChildVisit_Continue;
+    CXTranslationUnit tu = clang_Cursor_getTranslationUnit(c);
+    CXToken *toks = NULL;
+    unsigned n = 0;
+    clang_tokenize(tu, clang_getCursorExtent(c), &toks, &n);
+    for (unsigned i = 0; i < n && !s->found; i++) {
+        if (clang_getTokenKind(toks[i]) != CXToken_Identifier &&
+            clang_getTokenKind(toks[i]) != CXToken_Keyword)
+            continue;
+        CXString sp = clang_getTokenSpelling(tu, toks[i]);
+        const char *t = clang_getCString(sp);
+        for (size_t w = 0; t && w < s->n && !s->found; w++)
+            s->found = attribute_word_is(t, s->words[w]);
+        clang_disposeString(sp);
+    }
+    clang_disposeTokens(tu, toks, n);
+    return s->found ? CXChildVisit_Break : CXChildVisit_Continue;
+}
+
+bool cl_has_attribute(CXCursor decl, const char *const *words, size_t n)
+{
+    attr_search s = {words, n, false};
+    if (!clang_Cursor_hasAttrs(decl))
+        return false;
+    clang_visitChildren(decl, find_attribute, &s);
+    return s.found;
+}
+
+CXCursor cl_lvalue_base_decl(CXCursor lhs, bool through_arrow)
+{
+    CXCursor e = cl_strip_casts(lhs);
+    for (int guard = 0; guard < 32; guard++) {
+        switch (clang_getCursorKind(e)) {
+        case CXCursor_DeclRefExpr: {
+            CXCursor d = clang_getCursorReferenced(e);
+            enum CXCursorKind k = clang_getCursorKind(d);
+            return k == CXCursor_VarDecl || k == CXCursor_ParmDecl ? d : clang_getNullCursor();
+        }
+        case CXCursor_MemberRefExpr: {
+            CXCursor base = cl_child(e, 0);
+            if (clang_Cursor_isNull(base))
+                return base; /* an implicit this->member */
+            /* libclang 14 has no "is arrow" query: the base of `p->f` has pointer type. */
+            if (!through_arrow && clang_getCanonicalType(clang_getCursorType(base)).kind ==
+                                      CXType_Pointer)
+                return clang_getNullCursor();
+            e = cl_strip_casts(base);
+            break;
+        }
+        case CXCursor_ArraySubscriptExpr:
+            e = cl_strip_casts(cl_child(e, 0));
+            break;
+        case CXCursor_UnaryOperator:
+            if (cl_unary_op(e) != CL_OP_DEREF)
+                return clang_getNullCursor();
+            e = cl_strip_casts(cl_child(e, 0));
+            break;
+        default:
+            return clang_getNullCursor();
+        }
+    }
+    return clang_getNullCursor();
+}

@@ -84,4 +84,12 @@ bool cl_is_function_definition(CXCursor c);
  * declared _Noreturn / [[noreturn]] / __attribute__((noreturn)). */
 bool cl_call_is_noreturn(CXCursor call);
 
+/* True when one of the attributes written on `decl` (e.g. `__attribute__((unused))`,
+ * `[[maybe_unused]]`, `__attribute__((constructor))`) spells one of words[] (read from its
+ * tokens: libclang 14 and 19 expose most attributes as UnexposedAttr). */
+bool cl_has_attribute(CXCursor decl, const char *const *words, size_t n);
+/* The variable or parameter an lvalue designates storage of: `v`, `v.f`, `v[i]`, `*v`, and
+ * with `through_arrow` also `v->f`; through parentheses and casts. A null cursor otherwise. */
+CXCursor cl_lvalue_base_decl(CXCursor lhs, bool through_arrow);
+
 #endif
