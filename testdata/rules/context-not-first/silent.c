@@ -43,3 +43,26 @@ void install(void)
     sa.sa_flags = SA_SIGINFO;
     sigaction(SIGUSR1, &sa, NULL);
 }
+
+/* The same through a system struct's initialiser and an object of a system typedef type. */
+static void on_child(int sig, siginfo_t *info, ctx_t *unused)
+{
+    (void)sig;
+    (void)info;
+    (void)unused;
+}
+
+static void on_hangup(int sig, ctx_t *unused)
+{
+    (void)sig;
+    (void)unused;
+}
+
+void install_more(void)
+{
+    struct sigaction sa = {.sa_sigaction = (void (*)(int, siginfo_t *, void *))on_child,
+                           .sa_flags = SA_SIGINFO};
+    sigaction(SIGCHLD, &sa, NULL);
+    __sighandler_t h = (__sighandler_t)on_hangup;
+    signal(SIGHUP, h);
+}
