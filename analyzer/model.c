@@ -71,12 +71,8 @@ static cl_model *build_default(void)
         const char *name;
         int cancel_arg;
     } cancelable[] = {
-        {"ctx_with_cancel", 1},
-        {"ctx_with_cancel_cause", 1},
-        {"ctx_with_deadline", 2},
-        {"ctx_with_timeout", 2},
-        {"ctx_with_deadline_cause", 3},
-        {"ctx_with_timeout_cause", 3},
+        {"ctx_with_cancel", 1},  {"ctx_with_cancel_cause", 1},   {"ctx_with_deadline", 2},
+        {"ctx_with_timeout", 2}, {"ctx_with_deadline_cause", 3}, {"ctx_with_timeout_cause", 3},
     };
     for (size_t i = 0; i < sizeof cancelable / sizeof cancelable[0]; i++) {
         cl_api_fn *f = cl_model_add_fn(m, cancelable[i].name, CL_ROLE_DERIVE);

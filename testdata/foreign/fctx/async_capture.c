@@ -2,7 +2,6 @@
  * context that reaches it outlives the request. A function that hands its own context
  * parameter to the pool is a spawner: the finding is where a request context is passed to it.
  * A detached child (fctx_detach) or a root is fine. */
-// expect-known-failure: waits for the async-capture rule
 #include <stdlib.h>
 
 #include "fctx.h"

@@ -1,6 +1,5 @@
 /* context-in-struct with fctx: the carrier annotation, the cancel function type and the pool
  * spawn all come from the configuration. */
-// expect-known-failure: waits for the context-in-struct rule
 #include <stdlib.h>
 
 #include "fctx.h"

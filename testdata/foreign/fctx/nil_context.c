@@ -1,5 +1,4 @@
 /* nil-context with fctx: the fix suggests the configured placeholder root, fctx_todo. */
-// expect-known-failure: waits for the nil-context rule
 #include <stddef.h>
 
 #include "fctx.h"

@@ -1,6 +1,5 @@
 /* value-key-type with fctx: fctx keys values by name (key-kind: string), so a string key is the
  * intended use; a number cast to a key is still wrong. */
-// expect-known-failure: value-key-type does not read key-kind: string yet (string keys are right for fctx)
 #include <stdint.h>
 
 #include "fctx.h"

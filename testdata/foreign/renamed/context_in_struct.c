@@ -1,5 +1,4 @@
 /* context-in-struct through renamed types and the renamed carrier macro. */
-// expect-known-failure: waits for the context-in-struct rule
 #include "my_ctx.h"
 
 struct session {

@@ -1,5 +1,4 @@
 /* nil-context through a renamed NULL and a renamed context type. */
-// expect-known-failure: waits for the nil-context rule
 #include <stddef.h>
 
 #include "my_ctx.h"
