@@ -59,7 +59,8 @@ static void lint_job(run *r, CXIndex idx, size_t i)
     pr.first_error = NULL;
     if (rc == 0 && pr.tu) {
         res->parsed = true;
-        cl_walk_unit(pr.tu, r->job_cfg[i], pr.has_errors, job->is_header ? job->file : NULL, &res->unit);
+        cl_walk_unit(pr.tu, r->job_cfg[i], pr.has_errors, job->is_header ? job->file : NULL,
+                     &res->unit);
     }
     cl_parse_result_free(&pr);
 }
@@ -149,7 +150,7 @@ static bool keep_unsuppressed(const cl_finding *f, void *arg)
 }
 
 /* Suppressions of every linted file and every file with a finding; their own problems
- * (an unmatched NOLINTBEGIN, and with the option, unused suppressions) become findings. */
+ * (an unmatched block opener, and with the option, unused suppressions) become findings. */
 static void apply_suppressions(cl_findings *all, const cl_jobs *jobs, cl_sources *sources,
                                bool report_unused)
 {
