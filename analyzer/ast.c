@@ -611,8 +611,8 @@ CXCursor cl_lvalue_base_decl(CXCursor lhs, bool through_arrow)
             if (clang_Cursor_isNull(base))
                 return base; /* an implicit this->member */
             /* libclang 14 has no "is arrow" query: the base of `p->f` has pointer type. */
-            if (!through_arrow && clang_getCanonicalType(clang_getCursorType(base)).kind ==
-                                      CXType_Pointer)
+            if (!through_arrow &&
+                clang_getCanonicalType(clang_getCursorType(base)).kind == CXType_Pointer)
                 return clang_getNullCursor();
             e = cl_strip_casts(base);
             break;

@@ -156,7 +156,8 @@ static void apply_suppressions(cl_findings *all, const cl_jobs *jobs, cl_sources
 {
     supp_set set = {NULL, 0, sources};
     for (size_t i = 0; i < jobs->n; i++)
-        suppressions_for(&set, jobs->v[i].file);
+        if (!jobs->v[i].summary_only)
+            suppressions_for(&set, jobs->v[i].file);
     cl_findings_filter(all, keep_unsuppressed, &set);
     for (size_t i = 0; i < set.n; i++) {
         cl_suppress_problem *probs = NULL;
@@ -194,7 +195,7 @@ static int verify(const cl_findings *all, const cl_jobs *jobs, const job_result 
     char **files = NULL;
     size_t n_files = 0;
     for (size_t i = 0; i < jobs->n; i++)
-        if (!path_listed(files, n_files, jobs->v[i].file)) {
+        if (!jobs->v[i].summary_only && !path_listed(files, n_files, jobs->v[i].file)) {
             files = cl_xrealloc(files, (n_files + 1) * sizeof *files);
             files[n_files++] = jobs->v[i].file;
         }
@@ -330,7 +331,10 @@ int cl_driver_run(const cl_options *opt)
     cl_facts facts = {0};
     for (size_t i = 0; i < jobs.n; i++) {
         job_result *res = &r.results[i];
-        if (res->error && (!res->parsed || res->has_errors)) {
+        if (jobs.v[i].summary_only) {
+            /* Only its facts count: its findings and errors belong to a run that names it. */
+            cl_findings_free(&res->unit.findings);
+        } else if (res->error && (!res->parsed || res->has_errors)) {
             fprintf(stderr, "%s\n", res->error);
             if (!res->parsed)
                 fprintf(stderr,
