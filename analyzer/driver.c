@@ -13,12 +13,16 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "compdb.h"
 #include "config.h"
 #include "emit.h"
 #include "output.h"
 #include "parse.h"
+#include "fix.h"
 #include "registry.h"
+#include "root.h"
+#include "shard.h"
 #include "source.h"
 #include "suppress.h"
 #include "verify.h"
@@ -286,6 +290,10 @@ int cl_driver_run(const cl_options *opt)
         return 2;
     }
 
+    char *root = cl_project_root(cwd);
+    if (opt->shard_count)
+        cl_shard_jobs(&jobs, root, opt->shard_index, opt->shard_count);
+
     cl_sources *sources = cl_sources_new();
     run r = {.opt = opt, .cfg = cfg, .jobs = &jobs};
     r.results = cl_xcalloc(jobs.n ? jobs.n : 1, sizeof *r.results);
@@ -340,12 +348,22 @@ int cl_driver_run(const cl_options *opt)
             status = v;
         else if (v)
             status = 2;
+    } else if (cl_baseline_run(opt, &all, sources, root) != 0) {
+        status = 2;
     } else {
-        cl_output_request req = {
-            .opt = opt, .cfg = cfg, .findings = &all, .sources = sources, .cwd = cwd};
+        bool fix_failed = false;
+        cl_fix_plan *plan = cl_fix_run(opt, &all, root, &fix_failed);
+        cl_output_request req = {.opt = opt,
+                                 .cfg = cfg,
+                                 .findings = &all,
+                                 .sources = sources,
+                                 .cwd = cwd,
+                                 .root = root,
+                                 .fix_plan = plan};
         req.color = !opt->output && use_colour(opt, stdout);
         out_status = cl_output_write(&req);
-        if (out_status != 0)
+        cl_fix_plan_free(plan);
+        if (out_status != 0 || fix_failed)
             status = 2;
         if (status == 0)
             for (size_t i = 0; i < all.n; i++)
@@ -353,6 +371,7 @@ int cl_driver_run(const cl_options *opt)
                     status = 1;
     }
 
+    free(root);
     free(r.results);
     pthread_mutex_destroy(&r.index_lock);
     free(stdin_text);

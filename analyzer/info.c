@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "emit.h"
 #include "registry.h"
 #include "source.h"
 #include "xalloc.h"
@@ -48,25 +49,12 @@ static int explain(const char *id)
         fprintf(stderr, "ctxlint: error: no rule '%s' (see --list-rules)\n", id);
         return 2;
     }
-    const char *dirs[] = {getenv("CTXLINT_DOC_DIR"), CTXLINT_INSTALLED_DOC_DIR,
-                          CTXLINT_RULES_DOC_DIR};
-    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
-        if (!dirs[i])
-            continue;
-        char *path = cl_xasprintf("%s/%s.md", dirs[i], r->id);
-        FILE *f = fopen(path, "rb");
-        free(path);
-        if (!f)
-            continue;
-        char *text;
-        size_t len;
-        int rc = cl_read_stream(f, &text, &len);
-        fclose(f);
-        if (rc == 0) {
-            fwrite(text, 1, len, stdout);
-            free(text);
-            return 0;
-        }
+    char *text;
+    size_t len;
+    if (cl_rule_page(r->id, &text, &len)) {
+        fwrite(text, 1, len, stdout);
+        free(text);
+        return 0;
     }
     /* The page is missing from this installation: the summary is still true. */
     printf("# %s\n\n%s\n", r->id, r->summary);
