@@ -442,12 +442,31 @@ bool cl_is_function_definition(CXCursor c)
     }
 }
 
-static bool tokens_say_noreturn(CXCursor c)
+static enum CXChildVisitResult find_body(CXCursor c, CXCursor parent, CXClientData d)
 {
-    CXTranslationUnit tu = clang_Cursor_getTranslationUnit(c);
+    (void)parent;
+    if (clang_getCursorKind(c) == CXCursor_CompoundStmt) {
+        *(CXCursor *)d = c;
+        return CXChildVisit_Break;
+    }
+    return CXChildVisit_Continue;
+}
+
+/* _Noreturn is a specifier and GNU/C23 noreturn attributes are not exposed as attribute cursors
+ * by every libclang: read the declaration's own tokens, up to its body if it has one. */
+static bool decl_says_noreturn(CXCursor d)
+{
+    CXTranslationUnit tu = clang_Cursor_getTranslationUnit(d);
+    CXSourceRange ext = clang_getCursorExtent(d);
+    CXCursor body = clang_getNullCursor();
+    clang_visitChildren(d, find_body, &body);
+    CXSourceRange r = clang_Cursor_isNull(body)
+                          ? ext
+                          : clang_getRange(clang_getRangeStart(ext),
+                                           clang_getRangeStart(clang_getCursorExtent(body)));
     CXToken *toks = NULL;
     unsigned n = 0;
-    clang_tokenize(tu, clang_getCursorExtent(c), &toks, &n);
+    clang_tokenize(tu, r, &toks, &n);
     bool found = false;
     for (unsigned i = 0; i < n && !found; i++) {
         CXString s = clang_getTokenSpelling(tu, toks[i]);
@@ -458,16 +477,6 @@ static bool tokens_say_noreturn(CXCursor c)
     }
     clang_disposeTokens(tu, toks, n);
     return found;
-}
-
-static enum CXChildVisitResult find_noreturn_attr(CXCursor c, CXCursor parent, CXClientData d)
-{
-    (void)parent;
-    if (clang_isAttribute(clang_getCursorKind(c)) && tokens_say_noreturn(c)) {
-        *(bool *)d = true;
-        return CXChildVisit_Break;
-    }
-    return CXChildVisit_Continue;
 }
 
 bool cl_call_is_noreturn(CXCursor call)
@@ -499,24 +508,6 @@ bool cl_call_is_noreturn(CXCursor call)
     CXCursor d = cl_callee(call);
     if (clang_Cursor_isNull(d))
         return false;
-    bool found = false;
-    clang_visitChildren(d, find_noreturn_attr, &found);
-    if (!found && !cl_in_system_header(d)) {
-        /* _Noreturn is a specifier, not an attribute cursor: read the declaration's tokens up
-         * to its name. */
-        CXCursor first = clang_getCanonicalCursor(d);
-        CXTranslationUnit tu = clang_Cursor_getTranslationUnit(first);
-        CXSourceRange r = clang_getRange(clang_getRangeStart(clang_getCursorExtent(first)),
-                                         clang_getCursorLocation(first));
-        CXToken *toks = NULL;
-        unsigned n = 0;
-        clang_tokenize(tu, r, &toks, &n);
-        for (unsigned i = 0; i < n && !found; i++) {
-            CXString s = clang_getTokenSpelling(tu, toks[i]);
-            found = clang_getCString(s) && strcmp(clang_getCString(s), "_Noreturn") == 0;
-            clang_disposeString(s);
-        }
-        clang_disposeTokens(tu, toks, n);
-    }
-    return found;
+    /* Any declaration may carry it: check the one the call saw and the first one. */
+    return decl_says_noreturn(d) || decl_says_noreturn(clang_getCanonicalCursor(d));
 }

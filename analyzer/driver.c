@@ -147,7 +147,8 @@ static cl_suppressions *suppressions_for(supp_set *set, const char *path)
 
 static bool keep_unsuppressed(const cl_finding *f, void *arg)
 {
-    return !cl_suppress_match(suppressions_for(arg, f->begin.file), f->rule, f->begin.line);
+    return !cl_suppress_match_at(suppressions_for(arg, f->begin.file), f->rule, f->begin.line,
+                                 f->begin.col);
 }
 
 /* Suppressions of every linted file and every file with a finding; their own problems
@@ -284,7 +285,7 @@ int cl_driver_run(const cl_options *opt)
 
     cl_jobs jobs = {0};
     if (cl_jobs_build(opt, &jobs, &err) != 0) {
-        fprintf(stderr, "ctxlint: error: %s\n", err);
+        fprintf(stderr, "%s\n", err); /* already "ctxlint: error: ..." or "path:l:c: error: ..." */
         free(err);
         cl_config_free(cfg);
         return 2;
@@ -328,6 +329,11 @@ int cl_driver_run(const cl_options *opt)
                 fprintf(stderr,
                         "ctxlint: error: %s could not be parsed; its findings are "
                         "missing\n",
+                        cl_display_path(jobs.v[i].file, cwd));
+            else
+                fprintf(stderr,
+                        "ctxlint: error: %s has compile errors (first one above); fix them, "
+                        "since findings in a broken unit may be incomplete\n",
                         cl_display_path(jobs.v[i].file, cwd));
             status = 2;
         }

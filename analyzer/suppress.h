@@ -19,6 +19,11 @@ void cl_suppress_free(cl_suppressions *s);
 
 /* True when a finding of `rule` on `line` is suppressed; marks the suppression used. */
 bool cl_suppress_match(cl_suppressions *s, const char *rule, unsigned line);
+/* The same for a finding at `line`:`col`, which decides NOLINTBEGIN/END exactly as clang-tidy
+ * does, by position: a block covers what lies strictly between its NOLINTBEGIN and NOLINTEND.
+ * Without a column (col 0, what cl_suppress_match uses) a block covers the lines after its
+ * NOLINTBEGIN's line up to and including its NOLINTEND's line. */
+bool cl_suppress_match_at(cl_suppressions *s, const char *rule, unsigned line, unsigned col);
 
 /* A problem with the suppressions themselves, reported as a finding of the pseudo-rule
  * "nolint": a NOLINTBEGIN with no NOLINTEND (or the reverse, or mismatched arguments), and

@@ -26,6 +26,8 @@ void cl_expect_free(cl_expect_file *ef);
 /* True when the file has at least one directive (expectations or expect-no-diagnostics). */
 bool cl_expect_has_directives(const cl_expect_file *ef);
 bool cl_expect_known_failure(const cl_expect_file *ef);
+/* The reason given by expect-known-failure (owned by ef), NULL when the file has none. */
+const char *cl_expect_known_failure_reason(const cl_expect_file *ef);
 
 /* Matches the findings of this file (each finding's begin.file is this file) against its
  * expectations; writes one line per mismatch to `out` in the gcc form

@@ -2,6 +2,7 @@
 #include "xalloc.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,17 @@ void *cl_xcalloc(size_t n, size_t size)
 void *cl_xrealloc(void *p, size_t n)
 {
     return check(realloc(p, n ? n : 1));
+}
+
+void *cl_xgrow(void *p, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap)
+        return p;
+    size_t want = *cap ? 2 * *cap : 16;
+    if (want < *cap || (size && want > SIZE_MAX / size))
+        return check(NULL); /* the size would overflow: as good as out of memory */
+    *cap = want;
+    return cl_xrealloc(p, want * size);
 }
 
 char *cl_xstrdup(const char *s)

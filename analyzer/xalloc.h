@@ -8,6 +8,9 @@
 void *cl_xmalloc(size_t n);
 void *cl_xcalloc(size_t n, size_t size);
 void *cl_xrealloc(void *p, size_t n);
+/* Room for one more element in a growing array that holds n elements of `size` bytes in *cap:
+ * returns the array, reallocated with *cap doubled (16 at first) when it is full. */
+void *cl_xgrow(void *p, size_t n, size_t *cap, size_t size);
 char *cl_xstrdup(const char *s);
 char *cl_xstrndup(const char *s, size_t n);
 /* A formatted string in a new allocation. */

@@ -8,7 +8,7 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 packages=(
   build-essential cmake ninja-build pkg-config git clang clang-format
-  libclang-14-dev libclang-common-14-dev
+  libclang-14-dev libclang-common-14-dev libclang-rt-14-dev clang-14
   libclang-19-dev libclang-common-19-dev llvm-19-dev
   libcmocka-dev libyaml-dev libjansson-dev libxxhash-dev
   valgrind python3
