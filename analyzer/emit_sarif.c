@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "registry.h"
 #include "root.h"
@@ -331,6 +332,7 @@ typedef struct rule_meta {
     const char *id;
     const char *summary;
     cl_severity severity;
+    const char *name; /* NULL: the id in PascalCase */
 } rule_meta;
 
 /* Pseudo-rules the driver itself reports (not in the registry). */
@@ -338,7 +340,7 @@ static const rule_meta builtin_rules[] = {
     {"nolint",
      "A NOLINT comment is malformed, unmatched (NOLINTBEGIN without NOLINTEND) or, with "
      "--report-unused-suppressions, suppresses nothing.",
-     CL_SEV_WARNING},
+     CL_SEV_WARNING, "NolintComment"},
 };
 
 static json_t *text_message(const char *text)
@@ -352,8 +354,10 @@ static json_t *rule_json(const rule_meta *r)
 {
     json_t *o = json_object();
     json_object_set_new(o, "id", cl_json_text(r->id));
-    char *name = pascal_case(r->id);
-    json_object_set_new(o, "name", cl_json_text(name));
+    /* SARIF1001: a name that equals the id (ignoring case) must be left out. */
+    char *name = r->name ? cl_xstrdup(r->name) : pascal_case(r->id);
+    if (strcasecmp(name, r->id) != 0)
+        json_object_set_new(o, "name", cl_json_text(name));
     free(name);
     char *summary = truncated(r->summary, DESCRIPTION_MAX);
     json_object_set_new(o, "shortDescription", text_message(summary));
@@ -401,7 +405,7 @@ static int rule_index(rule_list *rules, json_t *out, const char *id)
     for (size_t i = 0; i < rules->n; i++)
         if (strcmp(rules->v[i].id, id) == 0)
             return (int)i;
-    rule_meta m = {id, "A finding of ctxlint.", CL_SEV_WARNING};
+    rule_meta m = {id, "A finding of ctxlint.", CL_SEV_WARNING, NULL};
     for (size_t i = 0; i < CL_COUNT(builtin_rules); i++)
         if (strcmp(builtin_rules[i].id, id) == 0)
             m = builtin_rules[i];
@@ -548,7 +552,7 @@ int cl_emit_sarif(const cl_emit_ctx *e)
     json_t *rules = json_array();
     rule_list known = {cl_xcalloc(cl_n_rules + 1, sizeof *known.v), 0};
     for (size_t i = 0; i < cl_n_rules; i++) {
-        rule_meta m = {cl_rules[i]->id, cl_rules[i]->summary, cl_rules[i]->severity};
+        rule_meta m = {cl_rules[i]->id, cl_rules[i]->summary, cl_rules[i]->severity, NULL};
         known.v[known.n++] = m;
         json_array_append_new(rules, rule_json(&m));
     }
