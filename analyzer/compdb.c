@@ -680,8 +680,12 @@ static int check_named_file(run *r, const char *name, char **canon, char **err)
         *err = cl_xasprintf("ctxlint: error: %s: %s (name source files, not folders)", name,
                             strerror(EISDIR));
         rc = 2;
+    } else if (!S_ISREG(st.st_mode)) {
+        /* A FIFO or device would block or never end: only regular files are sources. */
+        *err = cl_xasprintf("ctxlint: error: %s: not a regular file", name);
+        rc = 2;
     } else {
-        int fd = open(abs, O_RDONLY);
+        int fd = open(abs, O_RDONLY | O_NONBLOCK);
         if (fd < 0) {
             *err = cl_xasprintf("ctxlint: error: %s: %s", name, strerror(errno));
             rc = 2;
@@ -770,7 +774,7 @@ static int add_all_entries(run *r, char **err)
         if (stat(d->files[i], &st) != 0)
             why = strerror(errno);
         else if (!S_ISREG(st.st_mode))
-            why = strerror(EISDIR);
+            why = S_ISDIR(st.st_mode) ? strerror(EISDIR) : "not a regular file";
         if (why) {
             *err = cl_xasprintf("ctxlint: error: %s (listed in %s): %s", d->files[i], d->json, why);
             rc = 2;

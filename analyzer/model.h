@@ -46,14 +46,16 @@ typedef enum cl_spawn_kind {
 } cl_spawn_kind;
 
 typedef struct cl_api_fn {
-    char *name;
+    char *name; /* a C name, or a qualified C++ name ("std::thread" for its constructors) */
     cl_role role;
     int ctx_arg;      /* context argument (parent, borrowed or released); -1 if none */
     int cancel_arg;   /* CANCEL: the capability; DERIVE+OUT_PARAM: the out-parameter */
     int key_arg;      /* VALUE_SET / VALUE_GET */
     int callback_arg; /* SPAWN */
-    int data_arg;     /* SPAWN: the argument the callback runs with */
-    int handle_arg;   /* SPAWN: out-parameter for the handle; JOIN/THREAD_DETACH: the handle */
+    int data_arg;     /* SPAWN: the argument the callback runs with (and any after it, which
+                         std::thread forwards to its callable) */
+    int handle_arg;   /* SPAWN: out-parameter for the handle; JOIN/THREAD_DETACH: the handle;
+                         -1 in C++: the constructed object / the object the method is called on */
     cl_cancel_shape cancel_shape; /* DERIVE */
     char *ctx_field;              /* DERIVE+RESULT_FIELD: field of the result holding the child */
     char *cancel_field;           /* DERIVE+RESULT_FIELD: field holding the capability */
