@@ -342,6 +342,8 @@ int cl_driver_run(const cl_options *opt)
         free(res->error);
     }
     cl_facts_sort(&facts);
+    if (opt->shard_count)
+        cl_shard_drop_conditional(&all);
     cl_findings_filter(&all, keep_resolved, &facts);
     cl_findings_sort_unique(&all);
     apply_suppressions(&all, &jobs, sources, opt->report_unused_suppressions);

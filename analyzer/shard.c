@@ -43,3 +43,14 @@ void cl_shard_jobs(cl_jobs *jobs, const char *root, unsigned k, unsigned n)
     jobs->n = kept;
     cl_jobs_free(&others);
 }
+
+static bool unconditional(const cl_finding *f, void *arg)
+{
+    (void)arg;
+    return !f->cond_kind;
+}
+
+void cl_shard_drop_conditional(cl_findings *findings)
+{
+    cl_findings_filter(findings, unconditional, NULL);
+}
