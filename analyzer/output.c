@@ -85,8 +85,12 @@ int cl_output_write(const cl_output_request *req)
         return -1;
     }
     char *root = req->root ? NULL : cl_project_root(req->cwd);
-    cl_emit_ctx e = {req->findings, req->sources, out, req->color, req->cwd,
-                     req->root ? req->root : root};
+    cl_emit_ctx e = {.findings = req->findings,
+                     .sources = req->sources,
+                     .out = out,
+                     .color = req->color,
+                     .cwd = req->cwd,
+                     .root = req->root ? req->root : root};
     int rc;
     if (req->opt->fix_dry_run && req->fix_plan)
         rc = cl_fix_plan_diff(req->fix_plan, out);
