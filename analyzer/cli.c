@@ -36,6 +36,7 @@ static const struct option long_opts[] = {
     {"output", required_argument, NULL, 'o'},
     {"config", required_argument, NULL, OPT_CONFIG},
     {"checks", required_argument, NULL, OPT_CHECKS},
+    {"dump-config", no_argument, NULL, OPT_DUMP_CONFIG},
     {"color", optional_argument, NULL, OPT_COLOR},
     {"verify", no_argument, NULL, OPT_VERIFY},
     {"list-rules", no_argument, NULL, OPT_LIST_RULES},
@@ -126,6 +127,9 @@ int cl_options_parse(int argc, char **argv, cl_options *opt)
             break;
         case OPT_CHECKS:
             opt->checks = optarg;
+            break;
+        case OPT_DUMP_CONFIG:
+            opt->dump_config = true;
             break;
         case OPT_COLOR:
             if (!optarg || strcmp(optarg, "always") == 0)

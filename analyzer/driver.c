@@ -43,6 +43,7 @@ typedef struct job_result {
 typedef struct run {
     const cl_options *opt;
     const cl_config *cfg;
+    const cl_config **job_cfg; /* each job's configuration: the .ctxlint.yaml nearest its file */
     const cl_jobs *jobs;
     job_result *results;
     struct CXUnsavedFile *unsaved;
@@ -62,7 +63,8 @@ static void lint_job(run *r, CXIndex idx, size_t i)
     pr.first_error = NULL;
     if (rc == 0 && pr.tu) {
         res->parsed = true;
-        cl_walk_unit(pr.tu, r->cfg, pr.has_errors, job->is_header ? job->file : NULL, &res->unit);
+        cl_walk_unit(pr.tu, r->job_cfg[i], pr.has_errors, job->is_header ? job->file : NULL,
+                     &res->unit);
     }
     cl_parse_result_free(&pr);
 }
@@ -152,7 +154,7 @@ static bool keep_unsuppressed(const cl_finding *f, void *arg)
 }
 
 /* Suppressions of every linted file and every file with a finding; their own problems
- * (an unmatched NOLINTBEGIN, and with the option, unused suppressions) become findings. */
+ * (an unmatched block opener, and with the option, unused suppressions) become findings. */
 static void apply_suppressions(cl_findings *all, const cl_jobs *jobs, cl_sources *sources,
                                bool report_unused)
 {
@@ -278,7 +280,7 @@ int cl_driver_run(const cl_options *opt)
 
     cl_config *cfg = NULL;
     if (cl_config_for_run(opt, &cfg, &err) != 0) {
-        fprintf(stderr, "ctxlint: error: %s\n", err);
+        fprintf(stderr, "%s\n", err);
         free(err);
         return 2;
     }
@@ -294,9 +296,22 @@ int cl_driver_run(const cl_options *opt)
     char *root = cl_project_root(cwd);
     if (opt->shard_count)
         cl_shard_jobs(&jobs, root, opt->shard_index, opt->shard_count);
+    cl_config_set *configs = cl_config_set_new(opt, cfg);
+    const cl_config **job_cfg = cl_xcalloc(jobs.n ? jobs.n : 1, sizeof *job_cfg);
+    for (size_t i = 0; i < jobs.n; i++)
+        if (cl_config_set_get(configs, jobs.v[i].file, &job_cfg[i], &err) != 0) {
+            fprintf(stderr, "%s\n", err);
+            free(err);
+            free(job_cfg);
+            free(root);
+            cl_config_set_free(configs);
+            cl_jobs_free(&jobs);
+            cl_config_free(cfg);
+            return 2;
+        }
 
     cl_sources *sources = cl_sources_new();
-    run r = {.opt = opt, .cfg = cfg, .jobs = &jobs};
+    run r = {.opt = opt, .cfg = cfg, .job_cfg = job_cfg, .jobs = &jobs};
     r.results = cl_xcalloc(jobs.n ? jobs.n : 1, sizeof *r.results);
     pthread_mutex_init(&r.index_lock, NULL);
     char *stdin_text = NULL;
@@ -387,6 +402,8 @@ int cl_driver_run(const cl_options *opt)
     cl_facts_free(&facts);
     cl_sources_free(sources);
     cl_jobs_free(&jobs);
+    free(job_cfg);
+    cl_config_set_free(configs);
     cl_config_free(cfg);
     return status;
 }

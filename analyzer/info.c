@@ -1,9 +1,10 @@
-/* The informational commands: --help, --version, --list-rules, --explain RULE. */
+/* The informational commands: --help, --version, --list-rules, --explain RULE, --dump-config. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "config.h"
 #include "emit.h"
 #include "registry.h"
 #include "source.h"
@@ -25,6 +26,7 @@ static const char usage[] =
     "Rules and configuration:\n"
     "  --checks GLOBS           enable/disable rules: \"-*,nil-context\"\n"
     "  --config FILE            use FILE instead of the nearest .ctxlint.yaml\n"
+    "  --dump-config            print the effective configuration as YAML\n"
     "  --list-rules             list the rules\n"
     "  --explain RULE           print a rule's documentation\n"
     "\n"
@@ -86,5 +88,7 @@ int cl_info_command(const cl_options *opt)
     }
     if (opt->explain)
         return explain(opt->explain);
+    if (opt->dump_config)
+        return cl_config_dump_command(opt);
     return -1;
 }

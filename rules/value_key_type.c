@@ -208,6 +208,26 @@ static bool judge(const cl_model *m, CXCursor key, verdict *v, int depth)
     return false;
 }
 
+/* For a library whose keys are names (model key kind "string"), a string is right; what is
+ * wrong is a key that is no string at all: a null pointer or an integer. Anything else (a
+ * char pointer, a char array, a call) is given the benefit of the doubt. */
+static bool judge_string_key(CXCursor key, verdict *v)
+{
+    if (cl_is_null_constant(key)) {
+        snprintf(v->what, sizeof v->what, "a null pointer");
+        snprintf(v->why, sizeof v->why, "which names no key");
+    } else {
+        CXCursor e = cl_strip_casts(key);
+        if (clang_getCursorKind(e) == CXCursor_StringLiteral ||
+            !is_builtin_scalar(clang_getCursorType(e)))
+            return false;
+        snprintf(v->what, sizeof v->what, "an integer value");
+        snprintf(v->why, sizeof v->why, "which is not a key name");
+    }
+    snprintf(v->fix, sizeof v->fix, "pass the key's name as a string");
+    return true;
+}
+
 static void visit(cl_rule_ctx *rc, void *state, CXCursor call)
 {
     (void)state;
@@ -222,7 +242,7 @@ static void visit(cl_rule_ctx *rc, void *state, CXCursor call)
         return; /* a recovery expression in a broken unit */
     verdict v;
     memset(&v, 0, sizeof v);
-    if (!judge(m, key, &v, 0))
+    if (api->key_kind == CL_KEY_STRING ? !judge_string_key(key, &v) : !judge(m, key, &v, 0))
         return;
     if (!v.fix[0]) {
         const char *n = v.var_name[0] ? v.var_name : "request_key";
