@@ -30,7 +30,7 @@ static int setup(void **state)
 {
     fixture *fx = cl_xcalloc(1, sizeof *fx);
     fx->root = tfs_mkdtemp();
-    tfs_mkdir(fx->root, ".git");
+    free(tfs_mkdir(fx->root, ".git"));
     fx->path = tfs_write(fx->root, "src/a.c", ten);
     fx->logf = open_memstream(&fx->log, &fx->log_len);
     *state = fx;
