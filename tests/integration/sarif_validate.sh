@@ -3,10 +3,11 @@
 # testdata and for the fixture project (findings, non-ASCII columns, NOLINT problems, a file
 # outside the root) goes through `Sarif.Multitool validate --rule-kind "Sarif;Ghas"`, which
 # must report zero errors; its fingerprints must equal the reference implementation's.
-# Usage: sarif_validate.sh CTXLINT RUNTIME_INCLUDE SARIF_MULTITOOL TESTDATA_DB
+# Usage: sarif_validate.sh CTXLINT RUNTIME_INCLUDE TESTDATA_DBS [SARIF_MULTITOOL]
+# TESTDATA_DBS is the folder of the per-folder testdata databases; each is linted to SARIF.
 source "$(dirname "$0")/common.sh" "$1" "$2"
-MULTITOOL=${3:-}
-DB=${4:-}
+DBS=${3:-}
+MULTITOOL=${4:-}
 if [ -z "$MULTITOOL" ] || [ ! -x "$MULTITOOL" ]; then
   missing "the SARIF validator (scripts/install-sarif-validator.sh, then re-run cmake)"
 fi
@@ -28,11 +29,14 @@ sarifs+=("$WORK/outside.sarif")
 run --format sarif -o "$WORK/empty.sarif" "$P/src/clean.c" -- "-I$RUNTIME_INCLUDE"
 [ "$status" = 0 ] || fail "ctxlint exited $status on a clean file, expected 0"
 sarifs+=("$WORK/empty.sarif")
-if [ -n "$DB" ] && [ -f "$DB/compile_commands.json" ] && grep -q '"file"' "$DB/compile_commands.json"; then
-  run --format sarif -q -o "$WORK/testdata.sarif" -p "$DB"
-  [ "$status" != 2 ] || fail "ctxlint failed on the rule testdata"
-  sarifs+=("$WORK/testdata.sarif")
-fi
+n_db=0
+while IFS= read -r db; do
+  n_db=$((n_db + 1))
+  run --format sarif -q -o "$WORK/testdata-$n_db.sarif" -p "$(dirname "$db")"
+  [ "$status" != 2 ] || fail "ctxlint failed on the testdata database $db"
+  sarifs+=("$WORK/testdata-$n_db.sarif")
+done < <(find "$DBS" -name compile_commands.json 2>/dev/null | sort)
+[ "$n_db" -gt 0 ] || fail "no testdata database under '$DBS'"
 
 errors=0
 for s in "${sarifs[@]}"; do
