@@ -785,6 +785,21 @@ static int add_all_entries(run *r, char **err)
     return rc;
 }
 
+/* The other units of every database the named files used, for their cross-file facts. An
+ * entry whose file is gone is skipped: a stale entry elsewhere must not fail this lint. */
+static void add_summary_jobs(run *r)
+{
+    for (size_t k = 0; k < r->n_dbs; k++) {
+        db *d = r->dbs[k];
+        for (unsigned i = 0; i < d->n; i++) {
+            if (job_exists(r, d->files[i]) || !is_regular_file(d->files[i]))
+                continue;
+            add_entry_job(r, d, i);
+            r->out->v[r->out->n - 1].summary_only = true;
+        }
+    }
+}
+
 int cl_jobs_build(const cl_options *opt, cl_jobs *out, char **err)
 {
     out->v = NULL;
@@ -803,6 +818,8 @@ int cl_jobs_build(const cl_options *opt, cl_jobs *out, char **err)
         rc = add_all_entries(&r, err);
     for (size_t i = 0; rc == 0 && i < opt->n_files; i++)
         rc = add_named_file(&r, opt->files[i], err);
+    if (rc == 0 && opt->n_files > 0)
+        add_summary_jobs(&r);
     for (int i = 0; i < r.notes.n; i++)
         if (rc == 0)
             fprintf(stderr, "%s\n", r.notes.v[i]);

@@ -35,6 +35,7 @@ cl_api_fn cl_api_fn_blank(cl_role role)
     f.role = role;
     f.ctx_arg = f.cancel_arg = f.key_arg = -1;
     f.callback_arg = f.data_arg = f.handle_arg = -1;
+    f.child_arg = -1;
     return f;
 }
 
@@ -70,12 +71,8 @@ static cl_model *build_default(void)
         const char *name;
         int cancel_arg;
     } cancelable[] = {
-        {"ctx_with_cancel", 1},
-        {"ctx_with_cancel_cause", 1},
-        {"ctx_with_deadline", 2},
-        {"ctx_with_timeout", 2},
-        {"ctx_with_deadline_cause", 3},
-        {"ctx_with_timeout_cause", 3},
+        {"ctx_with_cancel", 1},  {"ctx_with_cancel_cause", 1},   {"ctx_with_deadline", 2},
+        {"ctx_with_timeout", 2}, {"ctx_with_deadline_cause", 3}, {"ctx_with_timeout_cause", 3},
     };
     for (size_t i = 0; i < sizeof cancelable / sizeof cancelable[0]; i++) {
         cl_api_fn *f = cl_model_add_fn(m, cancelable[i].name, CL_ROLE_DERIVE);
@@ -125,6 +122,28 @@ static cl_model *build_default(void)
     f->callback_arg = 1;
     f->data_arg = 2;
     f->spawn_kind = CL_SPAWN_JOINED;
+
+    /* Grand Central Dispatch: the block (or function and its context) runs on a queue after
+     * the caller has moved on. */
+    f = cl_model_add_fn(m, "dispatch_async", CL_ROLE_SPAWN);
+    f->callback_arg = 1;
+    f->spawn_kind = CL_SPAWN_DETACHED;
+    f = cl_model_add_fn(m, "dispatch_async_f", CL_ROLE_SPAWN);
+    f->data_arg = 1;
+    f->callback_arg = 2;
+    f->spawn_kind = CL_SPAWN_DETACHED;
+    /* C++: the thread object is the handle (handle_arg -1: the constructed object, or the
+     * object a method is called on); std::async's future waits for its work. */
+    f = cl_model_add_fn(m, "std::thread", CL_ROLE_SPAWN);
+    f->callback_arg = 0;
+    f->data_arg = 1;
+    f->spawn_kind = CL_SPAWN_THREAD;
+    f = cl_model_add_fn(m, "std::async", CL_ROLE_SPAWN);
+    f->callback_arg = 0;
+    f->data_arg = 1;
+    f->spawn_kind = CL_SPAWN_JOINED;
+    cl_model_add_fn(m, "std::thread::join", CL_ROLE_JOIN);
+    cl_model_add_fn(m, "std::thread::detach", CL_ROLE_THREAD_DETACH);
 
     cl_model_add_fn(m, "pthread_join", CL_ROLE_JOIN)->handle_arg = 0;
     cl_model_add_fn(m, "thrd_join", CL_ROLE_JOIN)->handle_arg = 0;

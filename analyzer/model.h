@@ -45,20 +45,33 @@ typedef enum cl_spawn_kind {
     CL_SPAWN_JOINED,   /* joined by a later call on a group (ctx_group_go, std::async) */
 } cl_spawn_kind;
 
+/* What a right value key is for a VALUE_SET/VALUE_GET function. */
+typedef enum cl_key_kind {
+    CL_KEY_OBJECT, /* the address of a unique key object (ctx_key_t): a string is wrong */
+    CL_KEY_STRING, /* a name: the library compares keys as strings, so a literal is right */
+} cl_key_kind;
+
 typedef struct cl_api_fn {
-    char *name;
+    char *name; /* a C name, or a qualified C++ name ("std::thread" for its constructors) */
     cl_role role;
     int ctx_arg;      /* context argument (parent, borrowed or released); -1 if none */
     int cancel_arg;   /* CANCEL: the capability; DERIVE+OUT_PARAM: the out-parameter */
     int key_arg;      /* VALUE_SET / VALUE_GET */
     int callback_arg; /* SPAWN */
-    int data_arg;     /* SPAWN: the argument the callback runs with */
-    int handle_arg;   /* SPAWN: out-parameter for the handle; JOIN/THREAD_DETACH: the handle */
+    int data_arg;     /* SPAWN: the argument the callback runs with (and any after it, which
+                         std::thread forwards to its callable) */
+    int handle_arg;   /* SPAWN: out-parameter for the handle; JOIN/THREAD_DETACH: the handle;
+                         -1 in C++: the constructed object / the object the method is called on */
     cl_cancel_shape cancel_shape; /* DERIVE */
     char *ctx_field;              /* DERIVE+RESULT_FIELD: field of the result holding the child */
     char *cancel_field;           /* DERIVE+RESULT_FIELD: field holding the capability */
     bool owns_ref;                /* DERIVE/DETACH/RETAIN: caller must release the result */
     cl_spawn_kind spawn_kind;     /* SPAWN */
+    cl_key_kind key_kind;         /* VALUE_SET / VALUE_GET */
+    /* DERIVE/DETACH/RETAIN: the child comes back through the pointer at this argument instead
+     * of as the return value (a derivation whose return value is its cancel function,
+     * CL_CANCEL_RETURNED_FN, hands the child back this way); -1 when returned. */
+    int child_arg;
 } cl_api_fn;
 
 typedef struct cl_model {

@@ -217,6 +217,35 @@ static void test_strip_and_extent(void **state)
     done(&fx);
 }
 
+static void test_attributes_and_lvalue_bases(void **state)
+{
+    (void)state;
+    fixture fx = parse("static ctx_t *g; static ctx_t *arr[2]; static ctx_t **gp;\n"
+                       "struct s { ctx_t *c; }; static struct s gs; struct s *sp;\n"
+                       "__attribute__((constructor)) static void setup(void) {}\n"
+                       "void f(ctx_t *a __attribute__((__unused__)), ctx_t *b) {\n"
+                       "  g = b; arr[1] = b; *gp = b; gs.c = b; sp->c = b; }\n");
+    static const char *const unused[] = {"unused", "maybe_unused"};
+    static const char *const ctor[] = {"constructor"};
+    assert_true(cl_has_attribute(find(&fx, CXCursor_ParmDecl, "a", 0), unused, 2));
+    assert_false(cl_has_attribute(find(&fx, CXCursor_ParmDecl, "b", 0), unused, 2));
+    assert_true(cl_has_attribute(find(&fx, CXCursor_FunctionDecl, "setup", 0), ctor, 1));
+    assert_false(cl_has_attribute(find(&fx, CXCursor_FunctionDecl, "setup", 0), unused, 2));
+    static const char *const bases[] = {"g", "arr", "gp", "gs"};
+    for (unsigned i = 0; i < 4; i++) {
+        CXCursor lhs = cl_child(find(&fx, CXCursor_BinaryOperator, NULL, i), 0);
+        char buf[64];
+        CXCursor d = cl_lvalue_base_decl(lhs, false);
+        assert_false(clang_Cursor_isNull(d));
+        assert_string_equal(cl_spelling(d, buf, sizeof buf), bases[i]);
+    }
+    CXCursor arrow = cl_child(find(&fx, CXCursor_BinaryOperator, NULL, 4), 0);
+    assert_true(clang_Cursor_isNull(cl_lvalue_base_decl(arrow, false)));
+    char buf[64];
+    assert_string_equal(cl_spelling(cl_lvalue_base_decl(arrow, true), buf, sizeof buf), "sp");
+    done(&fx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -227,6 +256,7 @@ int main(void)
         cmocka_unit_test(test_operators_token_path),
         cmocka_unit_test(test_noreturn_calls),
         cmocka_unit_test(test_strip_and_extent),
+        cmocka_unit_test(test_attributes_and_lvalue_bases),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
