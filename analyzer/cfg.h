@@ -12,7 +12,14 @@
  * element is on every path out of the scope: fall-through, break, continue, goto, return), and
  * a call that does not return (its path ends there, it is no exit). Blocks, lambdas and
  * statement expressions inside an element belong to that element (a use in them is a capture).
- * Edges out of a condition element are labelled with the branch they take. */
+ * Edges out of a condition element are labelled with the branch they take.
+ *
+ * Cost (callgrind instruction counts, Release build, libclang 14, -j1, one 25,800-line unit of
+ * 2,000 functions of which 500 make a handle): linting without the path rules 913 M
+ * instructions; graph building 40 M (4.4 %), the searches 50 M, the two rules in all +18 %.
+ * Worst case, every one of 2,000 functions making a handle: building 153 M of 1,152 M (13 %).
+ * What costs is libclang itself (extents, tokens for operators on libclang < 17); the memo of
+ * non-returning callees and token reads only for ambiguous statement headers keep it down. */
 #ifndef CL_CFG_H
 #define CL_CFG_H
 
