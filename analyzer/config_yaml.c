@@ -466,7 +466,7 @@ static int fn_pair(loader *L, void *arg, const char *key, yaml_node_t *k, yaml_n
         const char *key;
         size_t offset;
     } indices[] = {
-        {"ctx-arg", offsetof(cl_api_fn, ctx_arg)},
+        {"ctx-arg", offsetof(cl_api_fn, context_arg)},
         {"cancel-arg", offsetof(cl_api_fn, cancel_arg)},
         {"key-arg", offsetof(cl_api_fn, key_arg)},
         {"callback-arg", offsetof(cl_api_fn, callback_arg)},
@@ -498,7 +498,7 @@ static int fn_pair(loader *L, void *arg, const char *key, yaml_node_t *k, yaml_n
     if (strcmp(key, "context-field") == 0 || strcmp(key, "cancel-field") == 0) {
         if (get_identifier(L, v, key, &s) != 0)
             return -1;
-        set_string(key[1] == 'o' ? &f->ctx_field : &f->cancel_field, s);
+        set_string(key[1] == 'o' ? &f->context_field : &f->cancel_field, s);
         return 0;
     }
     if (strcmp(key, "owns-ref") == 0)
@@ -517,7 +517,7 @@ static const char *required_index(const cl_api_fn *f, const char **what)
     case CL_ROLE_RELEASE:
     case CL_ROLE_QUERY:
         *what = "the index of its context argument";
-        return f->ctx_arg < 0 ? "ctx-arg" : NULL;
+        return f->context_arg < 0 ? "ctx-arg" : NULL;
     case CL_ROLE_CANCEL:
         *what = "the index of the cancel capability it consumes";
         return f->cancel_arg < 0 ? "cancel-arg" : NULL;
@@ -556,7 +556,7 @@ static int check_fn(loader *L, const yaml_node_t *at, const fn_load *fl)
                     "function '%s': cancel-shape out-param needs 'cancel-arg', the index of the "
                     "out-parameter",
                     f->name);
-    if (f->cancel_shape == CL_CANCEL_RESULT_FIELD && (!f->ctx_field || !f->cancel_field))
+    if (f->cancel_shape == CL_CANCEL_RESULT_FIELD && (!f->context_field || !f->cancel_field))
         return fail(L, at,
                     "function '%s': cancel-shape result-field needs 'context-field' and "
                     "'cancel-field', the fields of the returned struct",
@@ -576,7 +576,7 @@ static int check_fn(loader *L, const yaml_node_t *at, const fn_load *fl)
 static void free_fn(cl_api_fn *f)
 {
     free(f->name);
-    free(f->ctx_field);
+    free(f->context_field);
     free(f->cancel_field);
 }
 
@@ -708,7 +708,7 @@ static void merge_model(cl_model *base, const cl_model *add, bool have_carrier)
         free_fn(slot);
         *slot = *f;
         slot->name = cl_xstrdup(f->name);
-        slot->ctx_field = f->ctx_field ? cl_xstrdup(f->ctx_field) : NULL;
+        slot->context_field = f->context_field ? cl_xstrdup(f->context_field) : NULL;
         slot->cancel_field = f->cancel_field ? cl_xstrdup(f->cancel_field) : NULL;
     }
 }
@@ -962,7 +962,7 @@ static void put_fn(writer *w, const cl_api_fn *f)
         const char *key;
         int v;
     } idx[] = {
-        {"ctx-arg", f->ctx_arg},     {"cancel-arg", f->cancel_arg},
+        {"ctx-arg", f->context_arg}, {"cancel-arg", f->cancel_arg},
         {"key-arg", f->key_arg},     {"callback-arg", f->callback_arg},
         {"data-arg", f->data_arg},   {"handle-arg", f->handle_arg},
         {"child-arg", f->child_arg},
@@ -976,9 +976,9 @@ static void put_fn(writer *w, const cl_api_fn *f)
         put_str(w, "cancel-shape");
         put_str(w, name_of(cancel_shapes, CL_COUNT(cancel_shapes), (int)f->cancel_shape));
     }
-    if (f->ctx_field) {
+    if (f->context_field) {
         put_str(w, "context-field");
-        put_str(w, f->ctx_field);
+        put_str(w, f->context_field);
     }
     if (f->cancel_field) {
         put_str(w, "cancel-field");

@@ -79,8 +79,8 @@ typedef struct state {
     CXCursor fn;
     CXCursor params[MAX_PARAMS];
     unsigned n_params;
-    uint64_t ctx_params; /* parameters that are contexts (the reportable sources) */
-    def *fdefs;          /* this function's definitions, in walk order */
+    uint64_t context_params; /* parameters that are contexts (the reportable sources) */
+    def *fdefs;              /* this function's definitions, in walk order */
     size_t n_fdefs;
     call *fcalls;
     size_t n_fcalls;
@@ -367,7 +367,7 @@ static bool any(taint t)
 
 static bool reportable(const state *st, taint t)
 {
-    return (t.params & st->ctx_params) || t.derived;
+    return (t.params & st->context_params) || t.derived;
 }
 
 static int param_index(const state *st, CXCursor d)
@@ -504,14 +504,14 @@ static taint eval_call(cl_rule_ctx *rc, state *st, CXCursor e, pos p)
     const cl_model *m = cl_model_of(rc);
     const cl_api_fn *f = cl_call_api(m, e, CL_ROLE_RETAIN);
     if (f)
-        return eval(rc, st, cl_call_arg(e, f->ctx_arg), p); /* the same context */
+        return eval(rc, st, cl_call_arg(e, f->context_arg), p); /* the same context */
     if (cl_call_api(m, e, CL_ROLE_DETACH) || cl_call_api(m, e, CL_ROLE_ROOT) ||
         cl_call_api(m, e, CL_ROLE_TODO))
         return clean();
     f = cl_call_api(m, e, CL_ROLE_DERIVE);
     if (!f)
         return clean(); /* an unknown function's result: unsure, so not request-scoped */
-    taint parent = eval(rc, st, cl_call_arg(e, f->ctx_arg), p);
+    taint parent = eval(rc, st, cl_call_arg(e, f->context_arg), p);
     taint t = clean();
     if (reportable(st, parent)) {
         t.derived = true;
@@ -812,13 +812,13 @@ static void end_function(cl_rule_ctx *rc, void *vs, CXCursor fn)
     st->fcalls = st->calls;
     st->n_fcalls = nc;
     st->n_params = 0;
-    st->ctx_params = 0;
+    st->context_params = 0;
     int np = clang_Cursor_getNumArguments(fn);
     for (int i = 0; i < np && i < MAX_PARAMS; i++) {
         CXCursor prm = clang_Cursor_getArgument(fn, (unsigned)i);
         st->params[st->n_params++] = prm;
         if (cl_type_is_context(m, clang_getCursorType(prm)))
-            st->ctx_params |= UINT64_C(1) << i;
+            st->context_params |= UINT64_C(1) << i;
     }
     if (nc > 0 && !cl_tu_has_errors(rc)) {
         char fn_usr[512];

@@ -57,7 +57,7 @@ static arg_fate arg_fate_of(cl_rule_ctx *rc, CXCursor call, int i, int depth)
 {
     const cl_model *m = cl_model_of(rc);
     const cl_api_fn *f = cl_call_api(m, call, CL_ROLE_RELEASE);
-    if (f && f->ctx_arg == i)
+    if (f && f->context_arg == i)
         return ARG_KEPT;
     f = cl_call_api(m, call, CL_ROLE_SPAWN);
     if (f && f->data_arg == i)
@@ -67,7 +67,7 @@ static arg_fate arg_fate_of(cl_rule_ctx *rc, CXCursor call, int i, int depth)
                                         CL_ROLE_CANCEL};
     for (size_t r = 0; r < CL_COUNT(borrowing); r++) {
         f = cl_call_api(m, call, borrowing[r]);
-        if (f && f->ctx_arg == i)
+        if (f && f->context_arg == i)
             return ARG_BORROWED;
     }
     char name[256];

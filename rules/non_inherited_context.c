@@ -426,7 +426,7 @@ static bool derives_from(const cl_model *m, const frame *f, CXCursor e, CXCursor
     for (size_t i = 0; i < CL_COUNT(derivations); i++) {
         const cl_api_fn *api = cl_call_api(m, e, derivations[i]);
         if (api)
-            return derives_from(m, f, cl_call_arg(e, api->ctx_arg), p, depth + 1);
+            return derives_from(m, f, cl_call_arg(e, api->context_arg), p, depth + 1);
     }
     return false;
 }

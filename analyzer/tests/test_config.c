@@ -343,7 +343,7 @@ static void test_model_extends_by_default(void **state)
     assert_int_equal(m->n_fns, def->n_fns + 1);
     assert_non_null(cl_model_find(m, CL_ROLE_ROOT, "my_background"));
     assert_non_null(cl_model_find(m, CL_ROLE_ROOT, "ctx_background"));
-    assert_int_equal(cl_model_find(m, CL_ROLE_RELEASE, "ctx_release")->ctx_arg, 1);
+    assert_int_equal(cl_model_find(m, CL_ROLE_RELEASE, "ctx_release")->context_arg, 1);
     assert_int_equal(count_role(m, CL_ROLE_TODO), 1);
     assert_round_trip(c);
     cl_config_free(c);
@@ -365,9 +365,9 @@ static void test_model_replace(void **state)
 
     const cl_api_fn *f = cl_model_find(m, CL_ROLE_DERIVE, "fctx_with_cancel");
     assert_non_null(f);
-    assert_int_equal(f->ctx_arg, 0);
+    assert_int_equal(f->context_arg, 0);
     assert_int_equal(f->cancel_shape, CL_CANCEL_RESULT_FIELD);
-    assert_string_equal(f->ctx_field, "context");
+    assert_string_equal(f->context_field, "context");
     assert_string_equal(f->cancel_field, "cancel");
     assert_int_equal(f->cancel_arg, -1);
     f = cl_model_find(m, CL_ROLE_DERIVE, "fctx_with_timer");
@@ -387,7 +387,7 @@ static void test_model_replace(void **state)
     assert_non_null(cl_model_find(m, CL_ROLE_TODO, "fctx_todo"));
     assert_int_equal(cl_model_find(m, CL_ROLE_JOIN, "pool_drain")->handle_arg, 0);
     assert_true(cl_model_find(m, CL_ROLE_RETAIN, "fctx_ref")->owns_ref);
-    assert_int_equal(cl_model_find(m, CL_ROLE_RELEASE, "fctx_unref")->ctx_arg, 0);
+    assert_int_equal(cl_model_find(m, CL_ROLE_RELEASE, "fctx_unref")->context_arg, 0);
     assert_int_equal(m->n_fns, 14);
     cl_config_free(c);
 }
@@ -400,7 +400,7 @@ static void test_booleans_and_indices(void **state)
                            "    - {name: b, role: retain, ctx-arg: 0, owns-ref: False}\n"
                            "    - {name: c, role: spawn, callback-arg: 255, spawn-kind: joined}\n");
     assert_true(cl_model_find(c->model, CL_ROLE_RETAIN, "a")->owns_ref);
-    assert_int_equal(cl_model_find(c->model, CL_ROLE_RETAIN, "a")->ctx_arg, 3);
+    assert_int_equal(cl_model_find(c->model, CL_ROLE_RETAIN, "a")->context_arg, 3);
     assert_false(cl_model_find(c->model, CL_ROLE_RETAIN, "b")->owns_ref);
     assert_int_equal(cl_model_find(c->model, CL_ROLE_SPAWN, "c")->callback_arg, 255);
     assert_int_equal(cl_model_find(c->model, CL_ROLE_SPAWN, "c")->spawn_kind, CL_SPAWN_JOINED);

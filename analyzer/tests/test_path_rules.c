@@ -34,14 +34,14 @@ static cl_config *foreign_config(void)
     cl_model *m = cfg->model;
     cl_model_add_name(&m->context_types, &m->n_context_types, "lctx");
     cl_api_fn *f = cl_model_add_fn(m, "lib_with_cancel", CL_ROLE_DERIVE);
-    f->ctx_arg = 0;
+    f->context_arg = 0;
     f->cancel_shape = CL_CANCEL_RESULT_FIELD;
-    f->ctx_field = strdup("context");
+    f->context_field = strdup("context");
     f->cancel_field = strdup("cancel");
     f = cl_model_add_fn(m, "lib_with_stop", CL_ROLE_DERIVE);
-    f->ctx_arg = 0;
+    f->context_arg = 0;
     f->cancel_shape = CL_CANCEL_RETURNED_FN;
-    cl_model_add_fn(m, "lib_err", CL_ROLE_QUERY)->ctx_arg = 0;
+    cl_model_add_fn(m, "lib_err", CL_ROLE_QUERY)->context_arg = 0;
     return cfg;
 }
 
