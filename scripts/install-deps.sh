@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian package ctxlint and the ctx runtime need to build and test: the
 # compilers, libclang 14 (Debian's default) and 19, the libraries (cmocka, libyaml, jansson,
-# xxHash), valgrind, and the real clients the integration tests drive.
+# xxHash), valgrind, and the real clients (Neovim for the language server) the integration tests drive.
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
@@ -11,7 +11,7 @@ packages=(
   libclang-14-dev libclang-common-14-dev libclang-rt-14-dev clang-14
   libclang-19-dev libclang-common-19-dev llvm-19-dev
   libcmocka-dev libyaml-dev libjansson-dev libxxhash-dev
-  valgrind python3
+  valgrind python3 neovim
 )
 if [ -n "${CTXLINT_EXTRA_PACKAGES:-}" ]; then
   # shellcheck disable=SC2206
