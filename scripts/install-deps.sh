@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian package ctxlint and the ctx runtime need to build and test: the
 # compilers, libclang 14 (Debian's default) and 19, the libraries (cmocka, libyaml, jansson,
-# xxHash), valgrind, and the real clients (Neovim for the language server) the integration tests drive.
+# xxHash), valgrind, and the real clients the integration tests drive (Neovim for the language
+# server).
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
