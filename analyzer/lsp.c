@@ -90,10 +90,10 @@ static void respond_error(server *sv, json_t *id, int code, const char *fmt, ...
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    json_t *msg = json_string(buf) ? json_pack("{s:s,s:O,s:{s:i,s:s}}", "jsonrpc", "2.0", "id",
-                                               id ? id : json_null(), "error", "code", code,
-                                               "message", buf)
-                                   : NULL;
+    json_t *msg = json_string(buf)
+                      ? json_pack("{s:s,s:O,s:{s:i,s:s}}", "jsonrpc", "2.0", "id",
+                                  id ? id : json_null(), "error", "code", code, "message", buf)
+                      : NULL;
     send_msg(sv, msg);
 }
 
@@ -190,7 +190,7 @@ static void lint_doc(server *sv, cl_lsp_doc *doc)
     }
     if (doc->queued_gen != sv->summary_gen) {
         doc->queued_gen = sv->summary_gen;
-        cl_lsp_summaries_queue(sv->summaries, &doc->jobs, &sv->set);
+        cl_lsp_summaries_queue(sv->summaries, &doc->jobs, &sv->set, doc->path);
     }
     resolve_and_publish(sv, doc, false);
     /* Its facts may decide other documents' conditional findings. */
@@ -307,9 +307,9 @@ static void on_initialize(server *sv, json_t *id, json_t *params)
                         "didChangeWatchedFiles"),
         "dynamicRegistration");
     sv->watch_files = json_is_true(dyn);
-    json_t *caps = json_pack(
-        "{s:{s:b,s:i,s:{s:b}},s:{s:[s]}}", "textDocumentSync", "openClose", 1, "change", 1,
-        "save", "includeText", 0, "codeActionProvider", "codeActionKinds", "quickfix");
+    json_t *caps =
+        json_pack("{s:{s:b,s:i,s:{s:b}},s:{s:[s]}}", "textDocumentSync", "openClose", 1, "change",
+                  1, "save", "includeText", 0, "codeActionProvider", "codeActionKinds", "quickfix");
     respond(sv, id,
             json_pack("{s:o,s:{s:s,s:s}}", "capabilities", caps, "serverInfo", "name", "ctxlint",
                       "version", CTXLINT_VERSION));
@@ -324,8 +324,7 @@ static void on_initialized(server *sv, json_t *params)
                                  "globPattern", "**/compile_commands.json");
     request(sv, "client/registerCapability",
             json_pack("{s:[{s:s,s:s,s:{s:o}}]}", "registrations", "id", "ctxlint-watch", "method",
-                      "workspace/didChangeWatchedFiles", "registerOptions", "watchers",
-                      watchers));
+                      "workspace/didChangeWatchedFiles", "registerOptions", "watchers", watchers));
 }
 
 static void on_did_open(server *sv, json_t *params)
@@ -531,8 +530,7 @@ static void handle(server *sv, const char *body, size_t len)
     json_t *id = json_object_get(msg, "id");
     json_t *m = json_object_get(msg, "method");
     bool id_ok = !id || json_is_string(id) || json_is_integer(id);
-    if (!json_is_object(msg) || !id_ok ||
-        !json_is_string(json_object_get(msg, "jsonrpc")) ||
+    if (!json_is_object(msg) || !id_ok || !json_is_string(json_object_get(msg, "jsonrpc")) ||
         strcmp(json_string_value(json_object_get(msg, "jsonrpc")), "2.0") != 0) {
         respond_error(sv, id_ok ? id : NULL, INVALID_REQUEST,
                       "invalid request: a JSON-RPC 2.0 object with a method was expected");
@@ -655,8 +653,7 @@ int cl_lsp_main(int argc, char **argv)
     /* The protocol gets a private copy of standard output; fd 1 becomes standard error. */
     int out = dup(STDOUT_FILENO);
     if (out < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0 || pipe(sv.wake) != 0) {
-        fprintf(stderr, "ctxlint lsp: error: cannot set up standard output: %s\n",
-                strerror(errno));
+        fprintf(stderr, "ctxlint lsp: error: cannot set up standard output: %s\n", strerror(errno));
         return 2;
     }
     fcntl(out, F_SETFD, FD_CLOEXEC);

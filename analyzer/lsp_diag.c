@@ -73,8 +73,7 @@ static char *uri_of(const texts *t, const char *path)
     return strcmp(path, t->doc->path) == 0 ? cl_xstrdup(t->doc->uri) : cl_lsp_path_to_uri(path);
 }
 
-static void position(const cl_source *src, unsigned line, unsigned col, unsigned *l,
-                     unsigned *ch)
+static void position(const cl_source *src, unsigned line, unsigned col, unsigned *l, unsigned *ch)
 {
     size_t n = 0;
     const char *text = line && src->ok ? cl_source_line(src, line, &n) : NULL;
@@ -160,10 +159,10 @@ static json_t *diagnostic(texts *t, const cl_finding *f)
                 continue;
             const cl_source *nsrc = cl_sources_get(t->sources, n->pos.file);
             char *uri = uri_of(t, n->pos.file);
-            json_array_append_new(
-                rel, json_pack("{s:{s:o,s:o},s:o}", "location", "uri", jstr(uri), "range",
-                               range_json(finding_range(nsrc, &n->pos, &n->pos)), "message",
-                               jstr(n->message ? n->message : "")));
+            json_array_append_new(rel, json_pack("{s:{s:o,s:o},s:o}", "location", "uri", jstr(uri),
+                                                 "range",
+                                                 range_json(finding_range(nsrc, &n->pos, &n->pos)),
+                                                 "message", jstr(n->message ? n->message : "")));
             free(uri);
         }
         json_object_set_new(d, "relatedInformation", rel);
@@ -260,8 +259,8 @@ static json_t *fix_action(texts *t, const cl_finding *f, json_t *diag)
             edits = json_array();
             json_object_set_new(changes, uri, edits);
         }
-        json_array_append_new(edits, text_edit(cl_sources_get(t->sources, x->file), x->offset,
-                                               x->length, x->text));
+        json_array_append_new(
+            edits, text_edit(cl_sources_get(t->sources, x->file), x->offset, x->length, x->text));
         free(uri);
     }
     char *title = fix_title(t->doc, f);
@@ -300,8 +299,7 @@ static json_t *suppress_action(texts *t, const cl_finding *f, json_t *diag)
     }
     unsigned offset = (unsigned)(src->line_starts[f->begin.line - 1] + at);
     json_t *changes = json_object();
-    json_object_set_new(changes, t->doc->uri,
-                        json_pack("[o]", text_edit(src, offset, 0, text)));
+    json_object_set_new(changes, t->doc->uri, json_pack("[o]", text_edit(src, offset, 0, text)));
     char *title = cl_xasprintf("Suppress %s on this line", f->rule);
     json_t *a = action(title, diag, changes, false);
     free(title);

@@ -29,14 +29,14 @@ typedef struct cl_lsp_doc {
     cl_jobs jobs;       /* jobs.v[0] is this document's; the rest are summary-only */
     cl_parse_result pr; /* the unit kept for reparses (pr.tu NULL before the first parse) */
     cl_config *cfg;
-    char *cfg_file;         /* the .ctxlint.yaml cfg was read from, NULL for none */
+    char *cfg_file; /* the .ctxlint.yaml cfg was read from, NULL for none */
     struct timespec cfg_mtime;
-    char *cfg_error;        /* the last configuration error shown, to show each once */
-    cl_findings raw;        /* the walk's findings (sorted), before resolution and NOLINT */
-    bool *shown;            /* raw.n flags: published (resolved, in this file, not suppressed) */
-    cl_findings problems;   /* NOLINT problems (pseudo-rule "nolint") */
-    cl_facts facts;         /* the facts of this document's unit, from its buffer */
-    unsigned queued_gen;    /* the summaries generation its database was queued in (lsp.c) */
+    char *cfg_error;      /* the last configuration error shown, to show each once */
+    cl_findings raw;      /* the walk's findings (sorted), before resolution and NOLINT */
+    bool *shown;          /* raw.n flags: published (resolved, in this file, not suppressed) */
+    cl_findings problems; /* NOLINT problems (pseudo-rule "nolint") */
+    cl_facts facts;       /* the facts of this document's unit, from its buffer */
+    unsigned queued_gen;  /* the summaries generation its database was queued in (lsp.c) */
 } cl_lsp_doc;
 
 typedef struct cl_lsp_docs {

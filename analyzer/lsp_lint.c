@@ -122,8 +122,7 @@ static int parse(cl_lsp_doc *doc, CXIndex idx, char **log)
     return 0;
 }
 
-int cl_lsp_lint(cl_lsp_doc *doc, CXIndex idx, const cl_lsp_settings *set, char **log,
-                char **show)
+int cl_lsp_lint(cl_lsp_doc *doc, CXIndex idx, const cl_lsp_settings *set, char **log, char **show)
 {
     *log = NULL;
     *show = NULL;
@@ -133,8 +132,7 @@ int cl_lsp_lint(cl_lsp_doc *doc, CXIndex idx, const cl_lsp_settings *set, char *
         return -1;
     const cl_job *job = &doc->jobs.v[0];
     cl_unit_result res = {0};
-    cl_walk_unit(doc->pr.tu, doc->cfg, doc->pr.has_errors, job->is_header ? job->file : NULL,
-                 &res);
+    cl_walk_unit(doc->pr.tu, doc->cfg, doc->pr.has_errors, job->is_header ? job->file : NULL, &res);
     cl_findings_free(&doc->raw);
     cl_facts_free(&doc->facts);
     doc->raw = res.findings;

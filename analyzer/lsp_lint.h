@@ -23,8 +23,7 @@ typedef struct cl_lsp_settings {
 /* Lints `doc` from its current text in `idx` and clears its dirty flag. Returns 0 when it was
  * parsed and walked, -1 when it could not be (*log, malloc'd, says why). *show (malloc'd or
  * NULL) is a message for the user: a configuration that could not be read (shown once). */
-int cl_lsp_lint(cl_lsp_doc *doc, CXIndex idx, const cl_lsp_settings *set, char **log,
-                char **show);
+int cl_lsp_lint(cl_lsp_doc *doc, CXIndex idx, const cl_lsp_settings *set, char **log, char **show);
 
 /* Decides what `doc` shows from its last lint: its findings in its own file whose cross-file
  * condition holds in `facts` (sorted) and that no NOLINT in its buffer suppresses, plus the

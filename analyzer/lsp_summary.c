@@ -6,11 +6,16 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "parse.h"
 #include "walk.h"
 #include "xalloc.h"
+
+/* While a long queue is worked through, the server is woken at most this often to use the
+ * facts found so far. */
+#define CL_SUMMARY_WAKE_MS 200
 
 /* As the driver's workers: deep nesting recurses deeply in libclang and in the walk. */
 #define CL_SUMMARY_STACK (256u * 1024u * 1024u)
@@ -23,6 +28,7 @@ typedef struct summary {
 typedef struct item {
     cl_job job;
     cl_lsp_settings set;
+    size_t nearness; /* bytes of folder shared with the document that queued it */
 } item;
 
 struct cl_lsp_summaries {
@@ -121,19 +127,34 @@ static void summarise(CXIndex idx, const item *it, cl_facts *out)
     cl_config_free(cfg);
 }
 
+static double now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static void wake(cl_lsp_summaries *s, bool *fresh, double *last)
+{
+    /* Non-blocking pipe: when it is full, the server is already due to wake. */
+    ssize_t w = write(s->wake_fd, "s", 1);
+    (void)w;
+    *fresh = false;
+    *last = now_ms();
+}
+
 static void *run(void *arg)
 {
     cl_lsp_summaries *s = arg;
     CXIndex idx = clang_createIndex(0, 0);
-    bool worked = false;
+    bool worked = false, fresh = false; /* fresh: facts the server has not been woken for */
+    double last_wake = now_ms();
     pthread_mutex_lock(&s->mu);
     for (;;) {
         while (!s->stop && s->n_queue == 0) {
             if (worked) {
                 worked = false;
-                /* Non-blocking pipe: when it is full, the server is already due to wake. */
-                ssize_t w = write(s->wake_fd, "s", 1);
-                (void)w;
+                wake(s, &fresh, &last_wake);
             }
             pthread_cond_wait(&s->cv, &s->mu);
         }
@@ -150,11 +171,15 @@ static void *run(void *arg)
         pthread_mutex_lock(&s->mu);
         s->busy = NULL;
         /* A summary put meanwhile (a saved buffer) is newer than the disk read here. */
-        if (gen == s->gen && !find_done(s, it.job.file))
+        if (gen == s->gen && !find_done(s, it.job.file)) {
+            fresh |= facts.n > 0;
             cl_facts_move(&add_done(s, it.job.file)->facts, &facts);
+        }
         cl_facts_free(&facts);
         item_free(&it);
         worked = true;
+        if (fresh && now_ms() - last_wake >= CL_SUMMARY_WAKE_MS)
+            wake(s, &fresh, &last_wake);
     }
     pthread_mutex_unlock(&s->mu);
     clang_disposeIndex(idx);
@@ -201,7 +226,25 @@ void cl_lsp_summaries_free(cl_lsp_summaries *s)
     free(s);
 }
 
-void cl_lsp_summaries_queue(cl_lsp_summaries *s, const cl_jobs *jobs, const cl_lsp_settings *set)
+static size_t shared_folder(const char *a, const char *b)
+{
+    size_t n = 0, folder = 0;
+    while (a[n] && a[n] == b[n]) {
+        if (a[n] == '/')
+            folder = n;
+        n++;
+    }
+    return folder;
+}
+
+static int by_nearness(const void *a, const void *b)
+{
+    const item *x = a, *y = b;
+    return (x->nearness > y->nearness) - (x->nearness < y->nearness);
+}
+
+void cl_lsp_summaries_queue(cl_lsp_summaries *s, const cl_jobs *jobs, const cl_lsp_settings *set,
+                            const char *near)
 {
     pthread_mutex_lock(&s->mu);
     bool added = false;
@@ -214,8 +257,12 @@ void cl_lsp_summaries_queue(cl_lsp_summaries *s, const cl_jobs *jobs, const cl_l
         it->set.compile_commands_dir = dup_or_null(set->compile_commands_dir);
         it->set.config = dup_or_null(set->config);
         it->set.checks = dup_or_null(set->checks);
+        it->nearness = shared_folder(near, it->job.file);
         added = true;
     }
+    /* The units nearest the document first (the queue is taken from its end): a spawner is
+     * most often defined beside its callers. */
+    qsort(s->queue, s->n_queue, sizeof *s->queue, by_nearness);
     if (added && !s->started) {
         pthread_attr_t attr;
         pthread_attr_init(&attr);

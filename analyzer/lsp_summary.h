@@ -13,14 +13,17 @@
 
 typedef struct cl_lsp_summaries cl_lsp_summaries;
 
-/* One byte is written to `wake_fd` whenever the queue runs empty after some work. */
+/* One byte is written to `wake_fd` when the queue runs empty after some work, and while it is
+ * worked through, now and then when new facts were found. */
 cl_lsp_summaries *cl_lsp_summaries_new(int wake_fd);
 /* Stops the thread (after the unit in progress) and frees everything. */
 void cl_lsp_summaries_free(cl_lsp_summaries *s);
 
 /* Queues the summary-only jobs of `jobs` (copied) whose files are neither summarised nor
- * queued; each is walked with the configuration `set` gives its file. */
-void cl_lsp_summaries_queue(cl_lsp_summaries *s, const cl_jobs *jobs, const cl_lsp_settings *set);
+ * queued; each is walked with the configuration `set` gives its file. Those in folders nearest
+ * `near` (the document's path) are summarised first. */
+void cl_lsp_summaries_queue(cl_lsp_summaries *s, const cl_jobs *jobs, const cl_lsp_settings *set,
+                            const char *near);
 /* Records `facts` (copied) as the summary of `file`, e.g. from a buffer just saved. */
 void cl_lsp_summaries_put(cl_lsp_summaries *s, const char *file, const cl_facts *facts);
 /* Appends copies of the facts of every summarised file except those skip(file, arg) names. */

@@ -174,8 +174,7 @@ static bool frame_buffered(const cl_lsp_io *io)
     if (!blank)
         return avail > CL_LSP_MAX_HEADER;
     long long n = content_length(p, (size_t)(blank - p));
-    return n < 0 || n > (long long)CL_LSP_MAX_BODY ||
-           avail >= (size_t)(blank - p) + 4 + (size_t)n;
+    return n < 0 || n > (long long)CL_LSP_MAX_BODY || avail >= (size_t)(blank - p) + 4 + (size_t)n;
 }
 
 bool cl_lsp_input_ready(cl_lsp_io *io)

@@ -16,8 +16,8 @@ cl_lsp_io *cl_lsp_io_new(int in_fd, int out_fd);
 void cl_lsp_io_free(cl_lsp_io *io);
 
 typedef enum cl_lsp_read_status {
-    CL_LSP_MESSAGE, /* *body (malloc'd, NUL-terminated) holds *len bytes */
-    CL_LSP_EOF,     /* the input ended (or failed) */
+    CL_LSP_MESSAGE,  /* *body (malloc'd, NUL-terminated) holds *len bytes */
+    CL_LSP_EOF,      /* the input ended (or failed) */
     CL_LSP_BAD_FRAME /* a header block without a usable Content-Length: it was skipped; *err
                       * (static) says why */
 } cl_lsp_read_status;

@@ -256,8 +256,8 @@ int cl_parse_job_ex(CXIndex idx, const cl_job *job, struct CXUnsavedFile *unsave
     unsigned n_files;
     char *contents;
     job_unsaved(job, unsaved, n_unsaved, &files, &n_files, &contents);
-    enum CXErrorCode ec = clang_parseTranslationUnit2FullArgv(idx, NULL, argv, argc, files,
-                                                              n_files, options, &out->tu);
+    enum CXErrorCode ec = clang_parseTranslationUnit2FullArgv(idx, NULL, argv, argc, files, n_files,
+                                                              options, &out->tu);
     /* libclang copies unsaved contents into its own buffers, so they can go now. */
     free(argv);
     if (files != unsaved)
@@ -288,8 +288,8 @@ int cl_reparse_job(const cl_job *job, struct CXUnsavedFile *unsaved, unsigned n_
     unsigned n_files;
     char *contents;
     job_unsaved(job, unsaved, n_unsaved, &files, &n_files, &contents);
-    int ec = clang_reparseTranslationUnit(out->tu, n_files, files,
-                                          clang_defaultReparseOptions(out->tu));
+    int ec =
+        clang_reparseTranslationUnit(out->tu, n_files, files, clang_defaultReparseOptions(out->tu));
     if (files != unsaved)
         free(files);
     free(contents);
@@ -298,8 +298,8 @@ int cl_reparse_job(const cl_job *job, struct CXUnsavedFile *unsaved, unsigned n_
         clang_disposeTranslationUnit(out->tu);
         out->tu = NULL;
         out->has_errors = true;
-        out->first_error = cl_xasprintf("ctxlint: error: %s: reparse failed (error %d)",
-                                        job->file, ec);
+        out->first_error =
+            cl_xasprintf("ctxlint: error: %s: reparse failed (error %d)", job->file, ec);
         return 2;
     }
     collect_errors(job, out);
