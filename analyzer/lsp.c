@@ -90,11 +90,11 @@ static void respond_error(server *sv, json_t *id, int code, const char *fmt, ...
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    json_t *msg = json_string(buf)
-                      ? json_pack("{s:s,s:O,s:{s:i,s:s}}", "jsonrpc", "2.0", "id",
-                                  id ? id : json_null(), "error", "code", code, "message", buf)
-                      : NULL;
-    send_msg(sv, msg);
+    json_t *text = json_string(buf); /* NULL if vsnprintf cut a UTF-8 sequence */
+    if (!text)
+        text = json_string("error");
+    send_msg(sv, json_pack("{s:s,s:O,s:{s:i,s:o}}", "jsonrpc", "2.0", "id", id ? id : json_null(),
+                           "error", "code", code, "message", text));
 }
 
 static void notify(server *sv, const char *method, json_t *params)

@@ -262,7 +262,8 @@ void cl_lsp_summaries_queue(cl_lsp_summaries *s, const cl_jobs *jobs, const cl_l
     }
     /* The units nearest the document first (the queue is taken from its end): a spawner is
      * most often defined beside its callers. */
-    qsort(s->queue, s->n_queue, sizeof *s->queue, by_nearness);
+    if (added)
+        qsort(s->queue, s->n_queue, sizeof *s->queue, by_nearness);
     if (added && !s->started) {
         pthread_attr_t attr;
         pthread_attr_init(&attr);
