@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "shard.h"
 #include "xalloc.h"
 
 enum {
@@ -26,6 +27,7 @@ enum {
     OPT_FIX_DRY_RUN,
     OPT_UNUSED_SUPPRESSIONS,
     OPT_STDIN_FILENAME,
+    OPT_SHARD,
 };
 
 static const struct option long_opts[] = {
@@ -44,6 +46,11 @@ static const struct option long_opts[] = {
     {"quiet", no_argument, NULL, 'q'},
     {"report-unused-suppressions", no_argument, NULL, OPT_UNUSED_SUPPRESSIONS},
     {"stdin-filename", required_argument, NULL, OPT_STDIN_FILENAME},
+    {"baseline", required_argument, NULL, OPT_BASELINE},
+    {"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
+    {"fix", no_argument, NULL, OPT_FIX},
+    {"fix-dry-run", no_argument, NULL, OPT_FIX_DRY_RUN},
+    {"shard", required_argument, NULL, OPT_SHARD},
     {NULL, 0, NULL, 0},
 };
 
@@ -63,7 +70,11 @@ static int parse_format(const char *s, cl_format *out)
     static const struct {
         const char *name;
         cl_format f;
-    } formats[] = {{"text", CL_FMT_TEXT}, {"gcc", CL_FMT_TEXT}};
+    } formats[] = {{"text", CL_FMT_TEXT},
+                   {"gcc", CL_FMT_TEXT},
+                   {"json", CL_FMT_JSON},
+                   {"sarif", CL_FMT_SARIF},
+                   {"github", CL_FMT_GITHUB}};
     for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
         if (strcmp(s, formats[i].name) == 0) {
             *out = formats[i].f;
@@ -109,7 +120,7 @@ int cl_options_parse(int argc, char **argv, cl_options *opt)
             break;
         case OPT_FORMAT:
             if (parse_format(optarg, &opt->format) != 0)
-                return bad("unknown --format '%s' (text)", optarg);
+                return bad("unknown --format '%s' (text, json, sarif, github)", optarg);
             break;
         case OPT_CONFIG:
             opt->config = optarg;
@@ -154,6 +165,22 @@ int cl_options_parse(int argc, char **argv, cl_options *opt)
         case OPT_STDIN_FILENAME:
             opt->stdin_filename = optarg;
             break;
+        case OPT_BASELINE:
+            opt->baseline = optarg;
+            break;
+        case OPT_WRITE_BASELINE:
+            opt->write_baseline = optarg;
+            break;
+        case OPT_FIX:
+            opt->fix = true;
+            break;
+        case OPT_FIX_DRY_RUN:
+            opt->fix_dry_run = true;
+            break;
+        case OPT_SHARD:
+            if (cl_shard_parse(optarg, &opt->shard_index, &opt->shard_count) != 0)
+                return bad("--shard takes K/N with 1 <= K <= N (e.g. 2/4), not '%s'", optarg);
+            break;
         case ':':
             return bad("option '%s' needs an argument", argv[optind - 1]);
         default:
@@ -164,6 +191,10 @@ int cl_options_parse(int argc, char **argv, cl_options *opt)
     opt->files = cl_xcalloc(opt->n_files + 1, sizeof *opt->files);
     for (size_t i = 0; i < opt->n_files; i++)
         opt->files[i] = argv[optind + (int)i];
+    if (opt->fix && opt->fix_dry_run)
+        return bad("--fix writes the fixes and --fix-dry-run prints them: choose one");
+    if (opt->stdin_filename && opt->fix)
+        return bad("--fix edits files on disk, not standard input (--stdin-filename)");
     if (opt->stdin_filename) {
         if (opt->n_files)
             return bad("--stdin-filename lints standard input: name no other file (got '%s')",

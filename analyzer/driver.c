@@ -13,12 +13,16 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "compdb.h"
 #include "config.h"
 #include "emit.h"
 #include "output.h"
 #include "parse.h"
+#include "fix.h"
 #include "registry.h"
+#include "root.h"
+#include "shard.h"
 #include "source.h"
 #include "suppress.h"
 #include "verify.h"
@@ -290,6 +294,9 @@ int cl_driver_run(const cl_options *opt)
         return 2;
     }
 
+    char *root = cl_project_root(cwd);
+    if (opt->shard_count)
+        cl_shard_jobs(&jobs, root, opt->shard_index, opt->shard_count);
     cl_config_set *configs = cl_config_set_new(opt, cfg);
     const cl_config **job_cfg = cl_xcalloc(jobs.n ? jobs.n : 1, sizeof *job_cfg);
     for (size_t i = 0; i < jobs.n; i++)
@@ -297,6 +304,7 @@ int cl_driver_run(const cl_options *opt)
             fprintf(stderr, "%s\n", err);
             free(err);
             free(job_cfg);
+            free(root);
             cl_config_set_free(configs);
             cl_jobs_free(&jobs);
             cl_config_free(cfg);
@@ -353,6 +361,8 @@ int cl_driver_run(const cl_options *opt)
         free(res->error);
     }
     cl_facts_sort(&facts);
+    if (opt->shard_count)
+        cl_shard_drop_conditional(&all);
     cl_findings_filter(&all, keep_resolved, &facts);
     cl_findings_sort_unique(&all);
     apply_suppressions(&all, &jobs, sources, opt->report_unused_suppressions);
@@ -365,12 +375,22 @@ int cl_driver_run(const cl_options *opt)
             status = v;
         else if (v)
             status = 2;
+    } else if (cl_baseline_run(opt, &all, sources, root) != 0) {
+        status = 2;
     } else {
-        cl_output_request req = {
-            .opt = opt, .cfg = cfg, .findings = &all, .sources = sources, .cwd = cwd};
+        bool fix_failed = false;
+        cl_fix_plan *plan = cl_fix_run(opt, &all, root, &fix_failed);
+        cl_output_request req = {.opt = opt,
+                                 .cfg = cfg,
+                                 .findings = &all,
+                                 .sources = sources,
+                                 .cwd = cwd,
+                                 .root = root,
+                                 .fix_plan = plan};
         req.color = !opt->output && use_colour(opt, stdout);
         out_status = cl_output_write(&req);
-        if (out_status != 0)
+        cl_fix_plan_free(plan);
+        if (out_status != 0 || fix_failed)
             status = 2;
         if (status == 0)
             for (size_t i = 0; i < all.n; i++)
@@ -378,6 +398,7 @@ int cl_driver_run(const cl_options *opt)
                     status = 1;
     }
 
+    free(root);
     free(r.results);
     pthread_mutex_destroy(&r.index_lock);
     free(stdin_text);

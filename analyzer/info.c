@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "emit.h"
 #include "registry.h"
 #include "source.h"
 #include "xalloc.h"
@@ -30,11 +31,18 @@ static const char usage[] =
     "  --explain RULE           print a rule's documentation\n"
     "\n"
     "Output:\n"
-    "  --format FMT             text (default)\n"
+    "  --format FMT             text (default), json, sarif or github\n"
     "  -o, --output FILE        write the report to FILE (atomically)\n"
     "  --color[=WHEN]           always, never or auto (default: auto)\n"
     "  --report-unused-suppressions  report NOLINT comments that suppress nothing\n"
     "  -q, --quiet              no notes on standard error\n"
+    "\n"
+    "Adopting it on an old codebase and in CI:\n"
+    "  --baseline FILE          report only findings not recorded in FILE\n"
+    "  --write-baseline FILE    record today's findings in FILE\n"
+    "  --fix                    apply the safe fix-its, then report what remains\n"
+    "  --fix-dry-run            print the fix-its as a unified diff; change nothing\n"
+    "  --shard K/N              lint only the K-th of N slices of the units\n"
     "\n"
     "Testing:\n"
     "  --verify                 check findings against // expect: annotations\n"
@@ -50,25 +58,12 @@ static int explain(const char *id)
         fprintf(stderr, "ctxlint: error: no rule '%s' (see --list-rules)\n", id);
         return 2;
     }
-    const char *dirs[] = {getenv("CTXLINT_DOC_DIR"), CTXLINT_INSTALLED_DOC_DIR,
-                          CTXLINT_RULES_DOC_DIR};
-    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
-        if (!dirs[i])
-            continue;
-        char *path = cl_xasprintf("%s/%s.md", dirs[i], r->id);
-        FILE *f = fopen(path, "rb");
-        free(path);
-        if (!f)
-            continue;
-        char *text;
-        size_t len;
-        int rc = cl_read_stream(f, &text, &len);
-        fclose(f);
-        if (rc == 0) {
-            fwrite(text, 1, len, stdout);
-            free(text);
-            return 0;
-        }
+    char *text;
+    size_t len;
+    if (cl_rule_page(r->id, &text, &len)) {
+        fwrite(text, 1, len, stdout);
+        free(text);
+        return 0;
     }
     /* The page is missing from this installation: the summary is still true. */
     printf("# %s\n\n%s\n", r->id, r->summary);
