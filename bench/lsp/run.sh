@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Latency of the language server (`ctxlint lsp`): drives a session per file through a scripted
 # client and prints the time to the first diagnostics after didOpen and the median (and 90th
-# percentile) time from each later didChange to its diagnostics. Files: the seed example
+# percentile) time from each later didChange to its diagnostics, and when the findings that need
+# other files (computed in the background) arrived. Files: the seed example
 # examples/cache/handler_buggy.c (flags from the build's compile_commands.json) and a generated
-# file of 200 handlers (about 4,000 lines).
+# file of 200 handlers (about 3,600 lines).
 # Usage: bench/lsp/run.sh [build-dir]   (default: build; EDITS=N edits per file, default 30)
 set -euo pipefail
 
