@@ -1,11 +1,10 @@
 /* context-leak with fctx: fctx_put, fctx_ref and fctx_detach return references the caller owns
  * (owns-ref: true), dropped with fctx_unref. */
-// expect-known-failure: waits for the context-leak rule
 #include "fctx.h"
 
 int leaked_value(fctx *c, void *user)
 {
-    fctx *v = fctx_put(c, "user", user); // expect: context-leak
+    fctx *v = fctx_put(c, "user", user); // expect@+1: context-leak
     return fctx_expired(v);
 }
 
@@ -19,7 +18,7 @@ int released_value(fctx *c, void *user)
 
 int leaked_ref(fctx *c)
 {
-    fctx *r = fctx_ref(c); // expect: context-leak
+    fctx *r = fctx_ref(c); // expect@+1: context-leak
     return fctx_error(r);
 }
 

@@ -1,12 +1,11 @@
 /* context-leak through renamed value derivation and release. */
-// expect-known-failure: waits for the context-leak rule
 #include "my_ctx.h"
 
 static const my_key user_key;
 
 int leaked(my_ctx *c, void *user)
 {
-    my_ctx *v = my_with_value(c, &user_key, user); // expect: context-leak
+    my_ctx *v = my_with_value(c, &user_key, user); // expect@+1: context-leak
     return my_err(v);
 }
 
