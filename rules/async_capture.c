@@ -833,9 +833,11 @@ static void end_function(cl_rule_ctx *rc, void *vs, CXCursor fn)
         }
     }
     /* Drop this function's items. */
-    memmove(st->defs, st->defs + nd, (st->n_defs - nd) * sizeof *st->defs);
+    if (nd) /* memmove on the NULL array of a unit with no items yet is undefined */
+        memmove(st->defs, st->defs + nd, (st->n_defs - nd) * sizeof *st->defs);
     st->n_defs -= nd;
-    memmove(st->calls, st->calls + nc, (st->n_calls - nc) * sizeof *st->calls);
+    if (nc)
+        memmove(st->calls, st->calls + nc, (st->n_calls - nc) * sizeof *st->calls);
     st->n_calls -= nc;
     size_t nl = 0;
     for (size_t i = 0; i < st->n_labels; i++)

@@ -2,7 +2,7 @@
 # Installs every Debian package ctxlint and the ctx runtime need to build and test: the
 # compilers, libclang 14 (Debian's default) and 19, the libraries (cmocka, libyaml, jansson,
 # xxHash), valgrind, and the real clients the integration tests drive (pre-commit, Vim, the
-# SARIF validator from npm).
+# SARIF validator from npm, Neovim for the language server).
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
@@ -13,7 +13,7 @@ packages=(
   libclang-19-dev libclang-common-19-dev llvm-19-dev
   libcmocka-dev libyaml-dev libjansson-dev libxxhash-dev
   valgrind python3
-  pre-commit vim libicu72
+  pre-commit vim libicu72 neovim
 )
 # The SARIF validator is an npm package: Debian's node and npm, unless a node with npm is
 # already there (NodeSource's nodejs bundles npm and conflicts with Debian's npm package).
