@@ -137,11 +137,47 @@ const char *cl_callee_name(CXCursor call, char *buf, size_t size)
     return cl_spelling(call, buf, size);
 }
 
+const char *cl_qualified_name(CXCursor decl, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    CXCursor parts[16];
+    size_t n = 0;
+    CXCursor c = decl;
+    if (clang_getCursorKind(c) == CXCursor_Constructor)
+        c = clang_getCursorSemanticParent(c);
+    for (; n < 16 && !clang_Cursor_isNull(c) && !clang_isTranslationUnit(clang_getCursorKind(c));
+         c = clang_getCursorSemanticParent(c)) {
+        enum CXCursorKind k = clang_getCursorKind(c);
+        if (clang_isInvalid(k) || k == CXCursor_LinkageSpec)
+            continue;
+        if (k == CXCursor_Namespace && clang_Cursor_isInlineNamespace(c))
+            continue;
+        parts[n++] = c;
+    }
+    size_t len = 0;
+    for (size_t i = n; i-- > 0 && len < size;) {
+        char part[256];
+        cl_spelling(parts[i], part, sizeof part);
+        int w = snprintf(buf + len, size - len, "%s%s", len ? "::" : "", part);
+        if (w < 0)
+            break;
+        len += (size_t)w;
+    }
+    return buf;
+}
+
 const cl_api_fn *cl_call_api(const cl_model *m, CXCursor call, cl_role role)
 {
     char name[256];
     cl_callee_name(call, name, sizeof name);
-    return name[0] ? cl_model_find(m, role, name) : NULL;
+    if (!name[0])
+        return NULL;
+    const cl_api_fn *f = cl_model_find(m, role, name);
+    CXCursor d = cl_callee(call);
+    if (f || clang_Cursor_isNull(d) ||
+        clang_getCursorKind(clang_getCursorSemanticParent(d)) == CXCursor_TranslationUnit)
+        return f;
+    return cl_model_find(m, role, cl_qualified_name(d, name, sizeof name));
 }
 
 int cl_call_num_args(CXCursor call)
@@ -442,12 +478,31 @@ bool cl_is_function_definition(CXCursor c)
     }
 }
 
-static bool tokens_say_noreturn(CXCursor c)
+static enum CXChildVisitResult find_body(CXCursor c, CXCursor parent, CXClientData d)
 {
-    CXTranslationUnit tu = clang_Cursor_getTranslationUnit(c);
+    (void)parent;
+    if (clang_getCursorKind(c) == CXCursor_CompoundStmt) {
+        *(CXCursor *)d = c;
+        return CXChildVisit_Break;
+    }
+    return CXChildVisit_Continue;
+}
+
+/* _Noreturn is a specifier and GNU/C23 noreturn attributes are not exposed as attribute cursors
+ * by every libclang: read the declaration's own tokens, up to its body if it has one. */
+static bool decl_says_noreturn(CXCursor d)
+{
+    CXTranslationUnit tu = clang_Cursor_getTranslationUnit(d);
+    CXSourceRange ext = clang_getCursorExtent(d);
+    CXCursor body = clang_getNullCursor();
+    clang_visitChildren(d, find_body, &body);
+    CXSourceRange r = clang_Cursor_isNull(body)
+                          ? ext
+                          : clang_getRange(clang_getRangeStart(ext),
+                                           clang_getRangeStart(clang_getCursorExtent(body)));
     CXToken *toks = NULL;
     unsigned n = 0;
-    clang_tokenize(tu, clang_getCursorExtent(c), &toks, &n);
+    clang_tokenize(tu, r, &toks, &n);
     bool found = false;
     for (unsigned i = 0; i < n && !found; i++) {
         CXString s = clang_getTokenSpelling(tu, toks[i]);
@@ -458,16 +513,6 @@ static bool tokens_say_noreturn(CXCursor c)
     }
     clang_disposeTokens(tu, toks, n);
     return found;
-}
-
-static enum CXChildVisitResult find_noreturn_attr(CXCursor c, CXCursor parent, CXClientData d)
-{
-    (void)parent;
-    if (clang_isAttribute(clang_getCursorKind(c)) && tokens_say_noreturn(c)) {
-        *(bool *)d = true;
-        return CXChildVisit_Break;
-    }
-    return CXChildVisit_Continue;
 }
 
 bool cl_call_is_noreturn(CXCursor call)
@@ -499,24 +544,90 @@ bool cl_call_is_noreturn(CXCursor call)
     CXCursor d = cl_callee(call);
     if (clang_Cursor_isNull(d))
         return false;
-    bool found = false;
-    clang_visitChildren(d, find_noreturn_attr, &found);
-    if (!found && !cl_in_system_header(d)) {
-        /* _Noreturn is a specifier, not an attribute cursor: read the declaration's tokens up
-         * to its name. */
-        CXCursor first = clang_getCanonicalCursor(d);
-        CXTranslationUnit tu = clang_Cursor_getTranslationUnit(first);
-        CXSourceRange r = clang_getRange(clang_getRangeStart(clang_getCursorExtent(first)),
-                                         clang_getCursorLocation(first));
-        CXToken *toks = NULL;
-        unsigned n = 0;
-        clang_tokenize(tu, r, &toks, &n);
-        for (unsigned i = 0; i < n && !found; i++) {
-            CXString s = clang_getTokenSpelling(tu, toks[i]);
-            found = clang_getCString(s) && strcmp(clang_getCString(s), "_Noreturn") == 0;
-            clang_disposeString(s);
-        }
-        clang_disposeTokens(tu, toks, n);
+    /* Any declaration may carry it: check the one the call saw and the first one. */
+    return decl_says_noreturn(d) || decl_says_noreturn(clang_getCanonicalCursor(d));
+}
+
+/* Compares an attribute token with a wanted word, ignoring the `__x__` spelling. */
+static bool attribute_word_is(const char *tok, const char *word)
+{
+    size_t n = strlen(tok), w = strlen(word);
+    if (n == w + 4 && strncmp(tok, "__", 2) == 0 && strcmp(tok + n - 2, "__") == 0)
+        return strncmp(tok + 2, word, w) == 0;
+    return strcmp(tok, word) == 0;
+}
+
+typedef struct attr_search {
+    const char *const *words;
+    size_t n;
+    bool found;
+} attr_search;
+
+static enum CXChildVisitResult find_attribute(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    attr_search *s = data;
+    if (!clang_isAttribute(clang_getCursorKind(c)))
+        return CXChildVisit_Continue;
+    CXTranslationUnit tu = clang_Cursor_getTranslationUnit(c);
+    CXToken *toks = NULL;
+    unsigned n = 0;
+    clang_tokenize(tu, clang_getCursorExtent(c), &toks, &n);
+    for (unsigned i = 0; i < n && !s->found; i++) {
+        if (clang_getTokenKind(toks[i]) != CXToken_Identifier &&
+            clang_getTokenKind(toks[i]) != CXToken_Keyword)
+            continue;
+        CXString sp = clang_getTokenSpelling(tu, toks[i]);
+        const char *t = clang_getCString(sp);
+        for (size_t w = 0; t && w < s->n && !s->found; w++)
+            s->found = attribute_word_is(t, s->words[w]);
+        clang_disposeString(sp);
     }
-    return found;
+    clang_disposeTokens(tu, toks, n);
+    return s->found ? CXChildVisit_Break : CXChildVisit_Continue;
+}
+
+bool cl_has_attribute(CXCursor decl, const char *const *words, size_t n)
+{
+    attr_search s = {words, n, false};
+    if (!clang_Cursor_hasAttrs(decl))
+        return false;
+    clang_visitChildren(decl, find_attribute, &s);
+    return s.found;
+}
+
+CXCursor cl_lvalue_base_decl(CXCursor lhs, bool through_arrow)
+{
+    CXCursor e = cl_strip_casts(lhs);
+    for (int guard = 0; guard < 32; guard++) {
+        switch (clang_getCursorKind(e)) {
+        case CXCursor_DeclRefExpr: {
+            CXCursor d = clang_getCursorReferenced(e);
+            enum CXCursorKind k = clang_getCursorKind(d);
+            return k == CXCursor_VarDecl || k == CXCursor_ParmDecl ? d : clang_getNullCursor();
+        }
+        case CXCursor_MemberRefExpr: {
+            CXCursor base = cl_child(e, 0);
+            if (clang_Cursor_isNull(base))
+                return base; /* an implicit this->member */
+            /* libclang 14 has no "is arrow" query: the base of `p->f` has pointer type. */
+            if (!through_arrow &&
+                clang_getCanonicalType(clang_getCursorType(base)).kind == CXType_Pointer)
+                return clang_getNullCursor();
+            e = cl_strip_casts(base);
+            break;
+        }
+        case CXCursor_ArraySubscriptExpr:
+            e = cl_strip_casts(cl_child(e, 0));
+            break;
+        case CXCursor_UnaryOperator:
+            if (cl_unary_op(e) != CL_OP_DEREF)
+                return clang_getNullCursor();
+            e = cl_strip_casts(cl_child(e, 0));
+            break;
+        default:
+            return clang_getNullCursor();
+        }
+    }
+    return clang_getNullCursor();
 }

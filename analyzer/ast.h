@@ -28,7 +28,11 @@ CXCursor cl_callee(CXCursor call);
 /* Copies the callee's name into buf (empty when unknown); returns buf. For calls through a
  * field or variable holding a function pointer, that field's or variable's name. */
 const char *cl_callee_name(CXCursor call, char *buf, size_t size);
-/* The model entry playing `role` for this call's callee, or NULL. */
+/* The qualified C++ name of a declaration ("std::thread::detach"; a constructor is named by
+ * its class, "std::thread"; inline namespaces are skipped) into buf; returns buf. */
+const char *cl_qualified_name(CXCursor decl, char *buf, size_t size);
+/* The model entry playing `role` for this call's callee, or NULL. The callee's plain name is
+ * tried first, then its qualified name (for C++ entries such as "std::thread"). */
 const cl_api_fn *cl_call_api(const cl_model *m, CXCursor call, cl_role role);
 int cl_call_num_args(CXCursor call);
 /* The i-th argument, stripped of implicit casts; a null cursor when out of range or < 0. */
@@ -83,5 +87,13 @@ bool cl_is_function_definition(CXCursor c);
 /* The function that never returns: exit, abort, _Exit, longjmp, quick_exit, and anything
  * declared _Noreturn / [[noreturn]] / __attribute__((noreturn)). */
 bool cl_call_is_noreturn(CXCursor call);
+
+/* True when one of the attributes written on `decl` (e.g. `__attribute__((unused))`,
+ * `[[maybe_unused]]`, `__attribute__((constructor))`) spells one of words[] (read from its
+ * tokens: libclang 14 and 19 expose most attributes as UnexposedAttr). */
+bool cl_has_attribute(CXCursor decl, const char *const *words, size_t n);
+/* The variable or parameter an lvalue designates storage of: `v`, `v.f`, `v[i]`, `*v`, and
+ * with `through_arrow` also `v->f`; through parentheses and casts. A null cursor otherwise. */
+CXCursor cl_lvalue_base_decl(CXCursor lhs, bool through_arrow);
 
 #endif

@@ -34,14 +34,21 @@ typedef struct file_hash {
     bool ok;
 } file_hash;
 
+typedef struct cfg_hash {
+    const cl_config *cfg;
+    uint64_t hash;
+} cfg_hash;
+
 struct cl_cache {
     char *dir;
     uint64_t max_bytes;
-    XXH128_hash_t base; /* tool build, libclang, configuration */
+    XXH128_hash_t base; /* tool build, libclang */
     bool wrote;
     pthread_mutex_t lock; /* guards memo */
     file_hash *memo;      /* open addressing, power-of-two size */
     size_t memo_n, memo_cap;
+    cfg_hash *cfgs; /* guarded by lock */
+    size_t n_cfgs, cap_cfgs;
 };
 
 static bool hash_file(const char *path, uint64_t *out)
@@ -146,48 +153,43 @@ static void hash_int(XXH3_state_t *st, int64_t v)
     XXH3_128bits_update(st, &v, sizeof v);
 }
 
-static void hash_names(XXH3_state_t *st, char *const *v, size_t n)
-{
-    hash_int(st, (int64_t)n);
-    for (size_t i = 0; i < n; i++)
-        hash_str(st, v[i]);
-}
-
 uint64_t cl_cache_config_hash(const cl_config *cfg)
 {
+    /* The canonical YAML round-trips to an equal configuration, so it covers every field the
+     * configuration has now or gains later; the enabled flags are added in case a rule is
+     * turned off without being named in it. */
+    char *yaml = cl_config_to_yaml(cfg);
     XXH3_state_t *st = XXH3_createState();
     XXH3_128bits_reset(st);
-    const cl_model *m = cfg->model;
-    hash_names(st, m->context_types, m->n_context_types);
-    hash_names(st, m->cancel_types, m->n_cancel_types);
-    hash_names(st, m->key_types, m->n_key_types);
-    hash_str(st, m->carrier_marker);
-    hash_int(st, (int64_t)m->n_fns);
-    for (size_t i = 0; i < m->n_fns; i++) {
-        const cl_api_fn *f = &m->fns[i];
-        hash_str(st, f->name);
-        const int64_t fields[] = {f->role,         f->ctx_arg,   f->cancel_arg, f->key_arg,
-                                  f->callback_arg, f->data_arg,  f->handle_arg, f->cancel_shape,
-                                  f->owns_ref,     f->spawn_kind};
-        XXH3_128bits_update(st, fields, sizeof fields);
-        hash_str(st, f->ctx_field);
-        hash_str(st, f->cancel_field);
-    }
-    hash_int(st, (int64_t)cl_n_rules);
+    hash_str(st, yaml ? yaml : "");
+    free(yaml);
     for (size_t ri = 0; ri < cl_n_rules; ri++) {
-        const cl_rule *r = cl_rules[ri];
-        const cl_rule_cfg *rc = &cfg->rules[ri];
-        hash_str(st, r->id);
-        hash_int(st, rc->enabled);
-        hash_int(st, rc->severity);
-        for (size_t o = 0; o < r->n_options; o++) {
-            hash_str(st, r->options[o].name);
-            hash_int(st, rc->options ? rc->options[o] : r->options[o].default_value);
-        }
+        hash_str(st, cl_rules[ri]->id);
+        hash_int(st, cfg->rules[ri].enabled);
+        hash_int(st, cfg->rules[ri].severity);
     }
     XXH128_hash_t h = XXH3_128bits_digest(st);
     XXH3_freeState(st);
     return h.low64 ^ h.high64;
+}
+
+/* cl_cache_config_hash memoised per configuration (a run has a few, one per .ctxlint.yaml). */
+static uint64_t config_hash(cl_cache *c, const cl_config *cfg)
+{
+    pthread_mutex_lock(&c->lock);
+    for (size_t i = 0; i < c->n_cfgs; i++)
+        if (c->cfgs[i].cfg == cfg) {
+            uint64_t h = c->cfgs[i].hash;
+            pthread_mutex_unlock(&c->lock);
+            return h;
+        }
+    pthread_mutex_unlock(&c->lock);
+    uint64_t h = cl_cache_config_hash(cfg);
+    pthread_mutex_lock(&c->lock);
+    c->cfgs = cl_xgrow(c->cfgs, c->n_cfgs, &c->cap_cfgs, sizeof *c->cfgs);
+    c->cfgs[c->n_cfgs++] = (cfg_hash){cfg, h};
+    pthread_mutex_unlock(&c->lock);
+    return h;
 }
 
 /* The running ctxlint build itself: a rebuilt rule changes results without a version bump. */
@@ -198,11 +200,12 @@ static void exe_hash_init(void)
         exe_hash = 0;
 }
 
-static XXH128_hash_t job_key(const cl_cache *c, const cl_job *job)
+static XXH128_hash_t job_key(cl_cache *c, const cl_config *cfg, const cl_job *job)
 {
     XXH3_state_t *st = XXH3_createState();
     XXH3_128bits_reset(st);
     XXH3_128bits_update(st, &c->base, sizeof c->base);
+    hash_int(st, (int64_t)config_hash(c, cfg));
     hash_str(st, job->file);
     hash_int(st, job->is_header);
     hash_str(st, job->unit_file);
@@ -220,9 +223,9 @@ static char *entry_path(const cl_cache *c, XXH128_hash_t k)
                         (unsigned long long)k.low64);
 }
 
-char *cl_cache_entry_path(cl_cache *c, const cl_job *job)
+char *cl_cache_entry_path(cl_cache *c, const cl_config *cfg, const cl_job *job)
 {
-    return entry_path(c, job_key(c, job));
+    return entry_path(c, job_key(c, cfg, job));
 }
 
 /* ---- Opening and closing ---- */
@@ -254,7 +257,7 @@ static int mkdir_p(const char *dir)
     return mkdir(dir, 0755) == 0 || errno == EEXIST ? 0 : -1;
 }
 
-cl_cache *cl_cache_open(const char *dir, uint64_t max_bytes, const cl_config *cfg, char **err)
+cl_cache *cl_cache_open(const char *dir, uint64_t max_bytes, char **err)
 {
     struct stat st;
     if (mkdir_p(dir) != 0 || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) ||
@@ -278,7 +281,6 @@ cl_cache *cl_cache_open(const char *dir, uint64_t max_bytes, const cl_config *cf
     hash_str(h, clang_getCString(v));
     clang_disposeString(v);
     hash_str(h, CTXLINT_RESOURCE_DIR); /* parse.c may pass it to libclang */
-    hash_int(h, (int64_t)cl_cache_config_hash(cfg));
     c->base = XXH3_128bits_digest(h);
     XXH3_freeState(h);
     return c;
@@ -356,6 +358,7 @@ void cl_cache_close(cl_cache *c)
     for (size_t i = 0; i < c->memo_cap; i++)
         free(c->memo[i].path);
     free(c->memo);
+    free(c->cfgs);
     pthread_mutex_destroy(&c->lock);
     free(c->dir);
     free(c);
@@ -575,9 +578,9 @@ static bool read_entry(const char *path, unsigned char **data, size_t *len)
     return true;
 }
 
-bool cl_cache_lookup(cl_cache *c, const cl_job *job, cl_unit_result *out)
+bool cl_cache_lookup(cl_cache *c, const cl_config *cfg, const cl_job *job, cl_unit_result *out)
 {
-    XXH128_hash_t key = job_key(c, job);
+    XXH128_hash_t key = job_key(c, cfg, job);
     char *path = entry_path(c, key);
     unsigned char *data = NULL;
     size_t len = 0;
@@ -712,10 +715,10 @@ static void write_facts(wbuf *b, const cl_facts *fs)
     }
 }
 
-int cl_cache_store(cl_cache *c, const cl_job *job, CXTranslationUnit tu, char *const *extra,
-                   size_t n_extra, const cl_unit_result *res)
+int cl_cache_store(cl_cache *c, const cl_config *cfg, const cl_job *job, CXTranslationUnit tu,
+                   char *const *extra, size_t n_extra, const cl_unit_result *res)
 {
-    XXH128_hash_t key = job_key(c, job);
+    XXH128_hash_t key = job_key(c, cfg, job);
     wbuf b = {0};
     put(&b, CACHE_MAGIC, 8);
     put_u32(&b, CACHE_FORMAT);

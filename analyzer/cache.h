@@ -24,27 +24,29 @@ typedef struct cl_cache cl_cache;
 /* $XDG_CACHE_HOME/ctxlint, else $HOME/.cache/ctxlint; NULL when neither is set (malloc'd). */
 char *cl_cache_default_dir(void);
 
-/* Opens `dir` (created with its parents when missing) for a run with `cfg`. Returns NULL with
- * *err (malloc'd) when the folder cannot be created or written. */
-cl_cache *cl_cache_open(const char *dir, uint64_t max_bytes, const cl_config *cfg, char **err);
+/* Opens `dir` (created with its parents when missing). Returns NULL with *err (malloc'd) when
+ * the folder cannot be created or written. */
+cl_cache *cl_cache_open(const char *dir, uint64_t max_bytes, char **err);
 /* Trims the folder to its limit if this run stored anything, then frees. */
 void cl_cache_close(cl_cache *c);
 
-/* True on a hit: `out` (empty on entry) receives the stored findings and facts. A missing,
+/* True on a hit for `job` linted with `cfg` (its own configuration: each unit may have its
+ * .ctxlint.yaml): `out` (empty on entry) receives the stored findings and facts. A missing,
  * stale or corrupt entry is a miss. Thread-safe. */
-bool cl_cache_lookup(cl_cache *c, const cl_job *job, cl_unit_result *out);
+bool cl_cache_lookup(cl_cache *c, const cl_config *cfg, const cl_job *job, cl_unit_result *out);
 /* Stores the result of a clean parse and walk of `job` (never call it for a unit with errors
  * or one parsed from unsaved buffers). `extra` names files the unit depends on that `tu` does
  * not list (those of a precompiled header it used). Returns 0, or -1 when nothing could be
  * written. Thread-safe. */
-int cl_cache_store(cl_cache *c, const cl_job *job, CXTranslationUnit tu, char *const *extra,
-                   size_t n_extra, const cl_unit_result *res);
+int cl_cache_store(cl_cache *c, const cl_config *cfg, const cl_job *job, CXTranslationUnit tu,
+                   char *const *extra, size_t n_extra, const cl_unit_result *res);
 
 /* The path of the entry for `job` (malloc'd): for tests that damage entries. */
-char *cl_cache_entry_path(cl_cache *c, const cl_job *job);
+char *cl_cache_entry_path(cl_cache *c, const cl_config *cfg, const cl_job *job);
 
-/* A hash of the canonical dump of a configuration: the model, and every rule's enabled flag,
- * severity and options. Equal configurations hash equal whatever file they came from. */
+/* A hash of the canonical dump of a configuration (cl_config_to_yaml: the model, every rule's
+ * severity and options) and the enabled rules. Equal configurations hash equal whatever file
+ * they came from. */
 uint64_t cl_cache_config_hash(const cl_config *cfg);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "shard.h"
 #include "xalloc.h"
 
 enum {
@@ -30,6 +31,7 @@ enum {
     OPT_NO_CACHE,
     OPT_STATS,
     OPT_SHARED_PCH,
+    OPT_SHARD,
 };
 
 static const struct option long_opts[] = {
@@ -38,6 +40,7 @@ static const struct option long_opts[] = {
     {"output", required_argument, NULL, 'o'},
     {"config", required_argument, NULL, OPT_CONFIG},
     {"checks", required_argument, NULL, OPT_CHECKS},
+    {"dump-config", no_argument, NULL, OPT_DUMP_CONFIG},
     {"color", optional_argument, NULL, OPT_COLOR},
     {"verify", no_argument, NULL, OPT_VERIFY},
     {"list-rules", no_argument, NULL, OPT_LIST_RULES},
@@ -51,6 +54,11 @@ static const struct option long_opts[] = {
     {"no-cache", no_argument, NULL, OPT_NO_CACHE},
     {"stats", no_argument, NULL, OPT_STATS},
     {"shared-pch", no_argument, NULL, OPT_SHARED_PCH},
+    {"baseline", required_argument, NULL, OPT_BASELINE},
+    {"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
+    {"fix", no_argument, NULL, OPT_FIX},
+    {"fix-dry-run", no_argument, NULL, OPT_FIX_DRY_RUN},
+    {"shard", required_argument, NULL, OPT_SHARD},
     {NULL, 0, NULL, 0},
 };
 
@@ -70,7 +78,11 @@ static int parse_format(const char *s, cl_format *out)
     static const struct {
         const char *name;
         cl_format f;
-    } formats[] = {{"text", CL_FMT_TEXT}, {"gcc", CL_FMT_TEXT}};
+    } formats[] = {{"text", CL_FMT_TEXT},
+                   {"gcc", CL_FMT_TEXT},
+                   {"json", CL_FMT_JSON},
+                   {"sarif", CL_FMT_SARIF},
+                   {"github", CL_FMT_GITHUB}};
     for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
         if (strcmp(s, formats[i].name) == 0) {
             *out = formats[i].f;
@@ -116,13 +128,16 @@ int cl_options_parse(int argc, char **argv, cl_options *opt)
             break;
         case OPT_FORMAT:
             if (parse_format(optarg, &opt->format) != 0)
-                return bad("unknown --format '%s' (text)", optarg);
+                return bad("unknown --format '%s' (text, json, sarif, github)", optarg);
             break;
         case OPT_CONFIG:
             opt->config = optarg;
             break;
         case OPT_CHECKS:
             opt->checks = optarg;
+            break;
+        case OPT_DUMP_CONFIG:
+            opt->dump_config = true;
             break;
         case OPT_COLOR:
             if (!optarg || strcmp(optarg, "always") == 0)
@@ -170,6 +185,22 @@ int cl_options_parse(int argc, char **argv, cl_options *opt)
         case OPT_SHARED_PCH:
             opt->shared_pch = true;
             break;
+        case OPT_BASELINE:
+            opt->baseline = optarg;
+            break;
+        case OPT_WRITE_BASELINE:
+            opt->write_baseline = optarg;
+            break;
+        case OPT_FIX:
+            opt->fix = true;
+            break;
+        case OPT_FIX_DRY_RUN:
+            opt->fix_dry_run = true;
+            break;
+        case OPT_SHARD:
+            if (cl_shard_parse(optarg, &opt->shard_index, &opt->shard_count) != 0)
+                return bad("--shard takes K/N with 1 <= K <= N (e.g. 2/4), not '%s'", optarg);
+            break;
         case ':':
             return bad("option '%s' needs an argument", argv[optind - 1]);
         default:
@@ -180,6 +211,10 @@ int cl_options_parse(int argc, char **argv, cl_options *opt)
     opt->files = cl_xcalloc(opt->n_files + 1, sizeof *opt->files);
     for (size_t i = 0; i < opt->n_files; i++)
         opt->files[i] = argv[optind + (int)i];
+    if (opt->fix && opt->fix_dry_run)
+        return bad("--fix writes the fixes and --fix-dry-run prints them: choose one");
+    if (opt->stdin_filename && opt->fix)
+        return bad("--fix edits files on disk, not standard input (--stdin-filename)");
     if (opt->stdin_filename) {
         if (opt->n_files)
             return bad("--stdin-filename lints standard input: name no other file (got '%s')",

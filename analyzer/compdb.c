@@ -680,8 +680,12 @@ static int check_named_file(run *r, const char *name, char **canon, char **err)
         *err = cl_xasprintf("ctxlint: error: %s: %s (name source files, not folders)", name,
                             strerror(EISDIR));
         rc = 2;
+    } else if (!S_ISREG(st.st_mode)) {
+        /* A FIFO or device would block or never end: only regular files are sources. */
+        *err = cl_xasprintf("ctxlint: error: %s: not a regular file", name);
+        rc = 2;
     } else {
-        int fd = open(abs, O_RDONLY);
+        int fd = open(abs, O_RDONLY | O_NONBLOCK);
         if (fd < 0) {
             *err = cl_xasprintf("ctxlint: error: %s: %s", name, strerror(errno));
             rc = 2;
@@ -770,7 +774,7 @@ static int add_all_entries(run *r, char **err)
         if (stat(d->files[i], &st) != 0)
             why = strerror(errno);
         else if (!S_ISREG(st.st_mode))
-            why = strerror(EISDIR);
+            why = S_ISDIR(st.st_mode) ? strerror(EISDIR) : "not a regular file";
         if (why) {
             *err = cl_xasprintf("ctxlint: error: %s (listed in %s): %s", d->files[i], d->json, why);
             rc = 2;
@@ -779,6 +783,21 @@ static int add_all_entries(run *r, char **err)
         }
     }
     return rc;
+}
+
+/* The other units of every database the named files used, for their cross-file facts. An
+ * entry whose file is gone is skipped: a stale entry elsewhere must not fail this lint. */
+static void add_summary_jobs(run *r)
+{
+    for (size_t k = 0; k < r->n_dbs; k++) {
+        db *d = r->dbs[k];
+        for (unsigned i = 0; i < d->n; i++) {
+            if (job_exists(r, d->files[i]) || !is_regular_file(d->files[i]))
+                continue;
+            add_entry_job(r, d, i);
+            r->out->v[r->out->n - 1].summary_only = true;
+        }
+    }
 }
 
 int cl_jobs_build(const cl_options *opt, cl_jobs *out, char **err)
@@ -799,6 +818,8 @@ int cl_jobs_build(const cl_options *opt, cl_jobs *out, char **err)
         rc = add_all_entries(&r, err);
     for (size_t i = 0; rc == 0 && i < opt->n_files; i++)
         rc = add_named_file(&r, opt->files[i], err);
+    if (rc == 0 && opt->n_files > 0)
+        add_summary_jobs(&r);
     for (int i = 0; i < r.notes.n; i++)
         if (rc == 0)
             fprintf(stderr, "%s\n", r.notes.v[i]);

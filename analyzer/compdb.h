@@ -16,10 +16,13 @@ typedef struct cl_job {
     char **argv;     /* for clang_parseTranslationUnit2FullArgv: argv[0] is the compiler, the
                       * main file (absolute) is last, every path is absolute, no `--`, `-o`, `-c` */
     int argc;
-    bool is_header;  /* parse a synthetic unit that includes `file` (main file: `unit_file`) */
-    char *unit_file; /* is_header: the synthetic unit's name, last in argv; else == file */
-    char *origin;    /* where the flags came from, for messages: a database path, "--" or
-                      * "defaults" */
+    bool is_header;    /* parse a synthetic unit that includes `file` (main file: `unit_file`) */
+    char *unit_file;   /* is_header: the synthetic unit's name, last in argv; else == file */
+    char *origin;      /* where the flags came from, for messages: a database path, "--" or
+                        * "defaults" */
+    bool summary_only; /* another unit of a database in use, parsed only for the cross-file
+                        * facts the named files need (a spawner defined elsewhere): its findings
+                        * and errors are not reported */
 } cl_job;
 
 typedef struct cl_jobs {
@@ -29,6 +32,8 @@ typedef struct cl_jobs {
 
 /* Builds the jobs for a run: each named FILE (or, with none, every entry of the database from
  * -p or found from the current folder), de-duplicated by canonical path, in a stable order.
+ * When files are named, every other unit of the databases they use follows as a summary-only
+ * job, since a rule's cross-file facts come from every unit of the database.
  * Notes (a file linted with fallback flags) go to standard error unless opt->quiet. Returns 0,
  * or 2 with *err set to a message naming what failed and where (malloc'd; one line, no newline,
  * ready to print: "ctxlint: error: PATH: why", or "PATH:LINE:COL: error: …" for bad JSON), and

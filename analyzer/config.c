@@ -1,9 +1,16 @@
-/* The effective configuration: defaults and the clang-tidy style check list (see config.h). */
+/* The effective configuration: defaults, the clang-tidy style check list, and which
+ * .ctxlint.yaml applies to which file (see config.h; the YAML itself is config_yaml.c). */
 #include "config.h"
 
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "emit.h"
 #include "registry.h"
 #include "suppress.h"
 #include "xalloc.h"
@@ -81,11 +88,63 @@ bool cl_config_option(const cl_config *c, size_t ri, const char *name)
     return false;
 }
 
-int cl_config_for_run(const cl_options *opt, cl_config **out, char **err)
+/* The absolute folder of `file` (which need not exist: an editor's unsaved buffer). */
+static char *folder_of(const char *file)
+{
+    char *copy = cl_xstrdup(file);
+    char *slash = strrchr(copy, '/');
+    if (slash == copy)
+        slash[1] = '\0';
+    else if (slash)
+        *slash = '\0';
+    else
+        strcpy(copy, ".");
+    char buf[PATH_MAX];
+    char *out = cl_xstrdup(realpath(copy, buf) ? buf : copy);
+    free(copy);
+    return out;
+}
+
+char *cl_config_find(const char *dir)
+{
+    char buf[PATH_MAX];
+    char *d = cl_xstrdup(realpath(dir, buf) ? buf : dir);
+    for (;;) {
+        char *candidate = cl_xasprintf("%s/%s", strcmp(d, "/") == 0 ? "" : d, CL_CONFIG_FILE_NAME);
+        struct stat st;
+        if (stat(candidate, &st) == 0 && S_ISREG(st.st_mode)) {
+            free(d);
+            return candidate;
+        }
+        free(candidate);
+        char *slash = strrchr(d, '/');
+        if (!slash || strcmp(d, "/") == 0)
+            break;
+        if (slash == d)
+            slash[1] = '\0';
+        else
+            *slash = '\0';
+    }
+    free(d);
+    return NULL;
+}
+
+/* The defaults, then the file at `path` (none when NULL), then --checks. */
+static int load(const cl_options *opt, const char *path, cl_config **out, char **err)
 {
     cl_config *c = cl_config_default();
+    if (path) {
+        char cwd[PATH_MAX];
+        const char *shown = getcwd(cwd, sizeof cwd) ? cl_display_path(path, cwd) : path;
+        if (cl_config_load_file(c, shown, err) != 0) {
+            cl_config_free(c);
+            return -1;
+        }
+        free(c->path);
+        c->path = cl_xstrdup(path);
+    }
     if (opt->checks && cl_config_apply_checks(c, opt->checks, err) != 0) {
-        char *e = cl_xasprintf("--checks: %s", *err);
+        char *e = cl_xasprintf("ctxlint: error: --checks: %s", *err);
         free(*err);
         *err = e;
         cl_config_free(c);
@@ -93,4 +152,95 @@ int cl_config_for_run(const cl_options *opt, cl_config **out, char **err)
     }
     *out = c;
     return 0;
+}
+
+int cl_config_for_run(const cl_options *opt, cl_config **out, char **err)
+{
+    if (opt->config)
+        return load(opt, opt->config, out, err);
+    char *dir = opt->n_files ? folder_of(opt->files[0]) : cl_xstrdup(".");
+    char *path = cl_config_find(dir);
+    free(dir);
+    int rc = load(opt, path, out, err);
+    free(path);
+    return rc;
+}
+
+struct cl_config_set {
+    const cl_options *opt;
+    const cl_config *run;
+    cl_config **loaded; /* each configuration file read so far, by its path */
+    size_t n_loaded;
+};
+
+cl_config_set *cl_config_set_new(const cl_options *opt, const cl_config *run)
+{
+    cl_config_set *s = cl_xcalloc(1, sizeof *s);
+    s->opt = opt;
+    s->run = run;
+    return s;
+}
+
+static bool same_path(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+int cl_config_set_get(cl_config_set *s, const char *file, const cl_config **out, char **err)
+{
+    if (s->opt->config) {
+        *out = s->run;
+        return 0;
+    }
+    char *dir = folder_of(file);
+    char *path = cl_config_find(dir);
+    free(dir);
+    int rc = 0;
+    *out = NULL;
+    if (same_path(path, s->run->path))
+        *out = s->run;
+    for (size_t i = 0; i < s->n_loaded && !*out; i++)
+        if (same_path(path, s->loaded[i]->path))
+            *out = s->loaded[i];
+    if (!*out) {
+        cl_config *c;
+        rc = load(s->opt, path, &c, err);
+        if (rc == 0) {
+            s->loaded = cl_xrealloc(s->loaded, (s->n_loaded + 1) * sizeof *s->loaded);
+            s->loaded[s->n_loaded++] = c;
+            *out = c;
+        }
+    }
+    free(path);
+    return rc;
+}
+
+void cl_config_set_free(cl_config_set *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n_loaded; i++)
+        cl_config_free(s->loaded[i]);
+    free(s->loaded);
+    free(s);
+}
+
+int cl_config_dump_command(const cl_options *opt)
+{
+    cl_config *c;
+    char *err = NULL;
+    if (cl_config_for_run(opt, &c, &err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        free(err);
+        return 2;
+    }
+    char *yaml = cl_config_to_yaml(c);
+    int status = 0;
+    if (!yaml || fputs(yaml, stdout) == EOF || fflush(stdout) != 0) {
+        fprintf(stderr, "ctxlint: error: cannot write the configuration: %s\n", strerror(errno));
+        status = 2;
+    }
+    free(yaml);
+    cl_config_free(c);
+    return status;
 }

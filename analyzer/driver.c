@@ -13,14 +13,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "cache.h"
 #include "compdb.h"
 #include "config.h"
 #include "emit.h"
 #include "output.h"
 #include "parse.h"
+#include "fix.h"
 #include "pch.h"
 #include "registry.h"
+#include "root.h"
+#include "shard.h"
 #include "source.h"
 #include "suppress.h"
 #include "verify.h"
@@ -41,6 +45,7 @@ typedef struct job_result {
 typedef struct run {
     const cl_options *opt;
     const cl_config *cfg;
+    const cl_config **job_cfg; /* each job's configuration: the .ctxlint.yaml nearest its file */
     const cl_jobs *jobs;
     job_result *results;
     struct CXUnsavedFile *unsaved;
@@ -65,7 +70,7 @@ static void lint_job(run *r, CXIndex *idx, size_t i)
 {
     const cl_job *job = &r->jobs->v[i];
     job_result *res = &r->results[i];
-    if (r->cache && cl_cache_lookup(r->cache, job, &res->unit)) {
+    if (r->cache && cl_cache_lookup(r->cache, r->job_cfg[i], job, &res->unit)) {
         res->parsed = true;
         atomic_fetch_add(&r->n_cached, 1);
         return;
@@ -83,9 +88,10 @@ static void lint_job(run *r, CXIndex *idx, size_t i)
     if (rc == 0 && pr.tu) {
         res->parsed = true;
         atomic_fetch_add(&r->n_parsed, 1);
-        cl_walk_unit(pr.tu, r->cfg, pr.has_errors, job->is_header ? job->file : NULL, &res->unit);
+        cl_walk_unit(pr.tu, r->job_cfg[i], pr.has_errors, job->is_header ? job->file : NULL,
+                     &res->unit);
         if (r->cache && !pr.has_errors)
-            cl_cache_store(r->cache, job, pr.tu, pch_deps, n_pch_deps, &res->unit);
+            cl_cache_store(r->cache, r->job_cfg[i], job, pr.tu, pch_deps, n_pch_deps, &res->unit);
     }
     cl_parse_result_free(&pr);
 }
@@ -173,13 +179,14 @@ static bool keep_unsuppressed(const cl_finding *f, void *arg)
 }
 
 /* Suppressions of every linted file and every file with a finding; their own problems
- * (an unmatched NOLINTBEGIN, and with the option, unused suppressions) become findings. */
+ * (an unmatched block opener, and with the option, unused suppressions) become findings. */
 static void apply_suppressions(cl_findings *all, const cl_jobs *jobs, cl_sources *sources,
                                bool report_unused)
 {
     supp_set set = {NULL, 0, sources};
     for (size_t i = 0; i < jobs->n; i++)
-        suppressions_for(&set, jobs->v[i].file);
+        if (!jobs->v[i].summary_only)
+            suppressions_for(&set, jobs->v[i].file);
     cl_findings_filter(all, keep_unsuppressed, &set);
     for (size_t i = 0; i < set.n; i++) {
         cl_suppress_problem *probs = NULL;
@@ -217,7 +224,7 @@ static int verify(const cl_findings *all, const cl_jobs *jobs, const job_result 
     char **files = NULL;
     size_t n_files = 0;
     for (size_t i = 0; i < jobs->n; i++)
-        if (!path_listed(files, n_files, jobs->v[i].file)) {
+        if (!jobs->v[i].summary_only && !path_listed(files, n_files, jobs->v[i].file)) {
             files = cl_xrealloc(files, (n_files + 1) * sizeof *files);
             files[n_files++] = jobs->v[i].file;
         }
@@ -283,11 +290,11 @@ static int verify(const cl_findings *all, const cl_jobs *jobs, const job_result 
 
 /* The cache of this run, or NULL (with a note) when its folder cannot be used: linting goes
  * on without it. */
-static cl_cache *open_cache(const cl_options *opt, const cl_config *cfg)
+static cl_cache *open_cache(const cl_options *opt)
 {
     char *dir = opt->cache_dir ? cl_xstrdup(opt->cache_dir) : cl_cache_default_dir();
     char *err = NULL;
-    cl_cache *c = dir ? cl_cache_open(dir, CL_CACHE_DEFAULT_MAX_BYTES, cfg, &err) : NULL;
+    cl_cache *c = dir ? cl_cache_open(dir, CL_CACHE_DEFAULT_MAX_BYTES, &err) : NULL;
     if (err && !opt->quiet)
         fprintf(stderr, "ctxlint: note: %s; linting without a cache\n", err);
     free(err);
@@ -313,7 +320,7 @@ int cl_driver_run(const cl_options *opt)
 
     cl_config *cfg = NULL;
     if (cl_config_for_run(opt, &cfg, &err) != 0) {
-        fprintf(stderr, "ctxlint: error: %s\n", err);
+        fprintf(stderr, "%s\n", err);
         free(err);
         return 2;
     }
@@ -326,8 +333,25 @@ int cl_driver_run(const cl_options *opt)
         return 2;
     }
 
+    char *root = cl_project_root(cwd);
+    if (opt->shard_count)
+        cl_shard_jobs(&jobs, root, opt->shard_index, opt->shard_count);
+    cl_config_set *configs = cl_config_set_new(opt, cfg);
+    const cl_config **job_cfg = cl_xcalloc(jobs.n ? jobs.n : 1, sizeof *job_cfg);
+    for (size_t i = 0; i < jobs.n; i++)
+        if (cl_config_set_get(configs, jobs.v[i].file, &job_cfg[i], &err) != 0) {
+            fprintf(stderr, "%s\n", err);
+            free(err);
+            free(job_cfg);
+            free(root);
+            cl_config_set_free(configs);
+            cl_jobs_free(&jobs);
+            cl_config_free(cfg);
+            return 2;
+        }
+
     cl_sources *sources = cl_sources_new();
-    run r = {.opt = opt, .cfg = cfg, .jobs = &jobs};
+    run r = {.opt = opt, .cfg = cfg, .job_cfg = job_cfg, .jobs = &jobs};
     r.results = cl_xcalloc(jobs.n ? jobs.n : 1, sizeof *r.results);
     pthread_mutex_init(&r.index_lock, NULL);
     char *stdin_text = NULL;
@@ -347,7 +371,7 @@ int cl_driver_run(const cl_options *opt)
         }
     }
     if (status == 0 && !opt->no_cache && !r.unsaved)
-        r.cache = open_cache(opt, cfg);
+        r.cache = open_cache(opt);
     if (status == 0 && opt->shared_pch && !r.unsaved)
         r.pch = cl_pch_new(&jobs);
     if (status == 0)
@@ -363,7 +387,10 @@ int cl_driver_run(const cl_options *opt)
     cl_facts facts = {0};
     for (size_t i = 0; i < jobs.n; i++) {
         job_result *res = &r.results[i];
-        if (res->error && (!res->parsed || res->has_errors)) {
+        if (jobs.v[i].summary_only) {
+            /* Only its facts count: its findings and errors belong to a run that names it. */
+            cl_findings_free(&res->unit.findings);
+        } else if (res->error && (!res->parsed || res->has_errors)) {
             fprintf(stderr, "%s\n", res->error);
             if (!res->parsed)
                 fprintf(stderr,
@@ -382,6 +409,8 @@ int cl_driver_run(const cl_options *opt)
         free(res->error);
     }
     cl_facts_sort(&facts);
+    if (opt->shard_count)
+        cl_shard_drop_conditional(&all);
     cl_findings_filter(&all, keep_resolved, &facts);
     cl_findings_sort_unique(&all);
     apply_suppressions(&all, &jobs, sources, opt->report_unused_suppressions);
@@ -394,12 +423,22 @@ int cl_driver_run(const cl_options *opt)
             status = v;
         else if (v)
             status = 2;
+    } else if (cl_baseline_run(opt, &all, sources, root) != 0) {
+        status = 2;
     } else {
-        cl_output_request req = {
-            .opt = opt, .cfg = cfg, .findings = &all, .sources = sources, .cwd = cwd};
+        bool fix_failed = false;
+        cl_fix_plan *plan = cl_fix_run(opt, &all, root, &fix_failed);
+        cl_output_request req = {.opt = opt,
+                                 .cfg = cfg,
+                                 .findings = &all,
+                                 .sources = sources,
+                                 .cwd = cwd,
+                                 .root = root,
+                                 .fix_plan = plan};
         req.color = !opt->output && use_colour(opt, stdout);
         out_status = cl_output_write(&req);
-        if (out_status != 0)
+        cl_fix_plan_free(plan);
+        if (out_status != 0 || fix_failed)
             status = 2;
         if (status == 0)
             for (size_t i = 0; i < all.n; i++)
@@ -407,6 +446,7 @@ int cl_driver_run(const cl_options *opt)
                     status = 1;
     }
 
+    free(root);
     free(r.results);
     pthread_mutex_destroy(&r.index_lock);
     free(stdin_text);
@@ -414,6 +454,8 @@ int cl_driver_run(const cl_options *opt)
     cl_facts_free(&facts);
     cl_sources_free(sources);
     cl_jobs_free(&jobs);
+    free(job_cfg);
+    cl_config_set_free(configs);
     cl_config_free(cfg);
     return status;
 }

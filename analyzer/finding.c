@@ -141,4 +141,6 @@ void cl_finding_add_fix(cl_finding *f, const char *file, unsigned offset, unsign
     x->offset = offset;
     x->length = length;
     x->text = cl_xstrdup(text);
+    x->content_hash = 0;
+    x->has_content_hash = false;
 }

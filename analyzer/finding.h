@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef enum cl_severity { CL_SEV_NOTE, CL_SEV_WARNING, CL_SEV_ERROR } cl_severity;
 
@@ -30,6 +31,10 @@ typedef struct cl_fix {
     char *file;
     unsigned offset, length;
     char *text;
+    /* XXH64 of the file's content as libclang parsed it, so --fix never edits a file that
+     * changed since; has_content_hash is false when unknown. */
+    uint64_t content_hash;
+    bool has_content_hash;
 } cl_fix;
 
 typedef struct cl_finding {

@@ -1,9 +1,11 @@
-/* The informational commands: --help, --version, --list-rules, --explain RULE. */
+/* The informational commands: --help, --version, --list-rules, --explain RULE, --dump-config. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "config.h"
+#include "emit.h"
 #include "registry.h"
 #include "source.h"
 #include "xalloc.h"
@@ -28,15 +30,23 @@ static const char usage[] =
     "Rules and configuration:\n"
     "  --checks GLOBS           enable/disable rules: \"-*,nil-context\"\n"
     "  --config FILE            use FILE instead of the nearest .ctxlint.yaml\n"
+    "  --dump-config            print the effective configuration as YAML\n"
     "  --list-rules             list the rules\n"
     "  --explain RULE           print a rule's documentation\n"
     "\n"
     "Output:\n"
-    "  --format FMT             text (default)\n"
+    "  --format FMT             text (default), json, sarif or github\n"
     "  -o, --output FILE        write the report to FILE (atomically)\n"
     "  --color[=WHEN]           always, never or auto (default: auto)\n"
     "  --report-unused-suppressions  report NOLINT comments that suppress nothing\n"
     "  -q, --quiet              no notes on standard error\n"
+    "\n"
+    "Adopting it on an old codebase and in CI:\n"
+    "  --baseline FILE          report only findings not recorded in FILE\n"
+    "  --write-baseline FILE    record today's findings in FILE\n"
+    "  --fix                    apply the safe fix-its, then report what remains\n"
+    "  --fix-dry-run            print the fix-its as a unified diff; change nothing\n"
+    "  --shard K/N              lint only the K-th of N slices of the units\n"
     "\n"
     "Testing:\n"
     "  --verify                 check findings against // expect: annotations\n"
@@ -52,25 +62,12 @@ static int explain(const char *id)
         fprintf(stderr, "ctxlint: error: no rule '%s' (see --list-rules)\n", id);
         return 2;
     }
-    const char *dirs[] = {getenv("CTXLINT_DOC_DIR"), CTXLINT_INSTALLED_DOC_DIR,
-                          CTXLINT_RULES_DOC_DIR};
-    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
-        if (!dirs[i])
-            continue;
-        char *path = cl_xasprintf("%s/%s.md", dirs[i], r->id);
-        FILE *f = fopen(path, "rb");
-        free(path);
-        if (!f)
-            continue;
-        char *text;
-        size_t len;
-        int rc = cl_read_stream(f, &text, &len);
-        fclose(f);
-        if (rc == 0) {
-            fwrite(text, 1, len, stdout);
-            free(text);
-            return 0;
-        }
+    char *text;
+    size_t len;
+    if (cl_rule_page(r->id, &text, &len)) {
+        fwrite(text, 1, len, stdout);
+        free(text);
+        return 0;
     }
     /* The page is missing from this installation: the summary is still true. */
     printf("# %s\n\n%s\n", r->id, r->summary);
@@ -95,5 +92,7 @@ int cl_info_command(const cl_options *opt)
     }
     if (opt->explain)
         return explain(opt->explain);
+    if (opt->dump_config)
+        return cl_config_dump_command(opt);
     return -1;
 }

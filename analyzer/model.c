@@ -33,8 +33,9 @@ cl_api_fn cl_api_fn_blank(cl_role role)
 {
     cl_api_fn f = {0};
     f.role = role;
-    f.ctx_arg = f.cancel_arg = f.key_arg = -1;
+    f.context_arg = f.cancel_arg = f.key_arg = -1;
     f.callback_arg = f.data_arg = f.handle_arg = -1;
+    f.child_arg = -1;
     return f;
 }
 
@@ -70,41 +71,39 @@ static cl_model *build_default(void)
         const char *name;
         int cancel_arg;
     } cancelable[] = {
-        {"ctx_with_cancel", 1},
-        {"ctx_with_cancel_cause", 1},
-        {"ctx_with_deadline", 2},
-        {"ctx_with_timeout", 2},
+        {"ctx_with_cancel", 1},  {"ctx_with_cancel_cause", 1},   {"ctx_with_deadline", 2},
+        {"ctx_with_timeout", 2}, {"ctx_with_deadline_cause", 3}, {"ctx_with_timeout_cause", 3},
     };
     for (size_t i = 0; i < sizeof cancelable / sizeof cancelable[0]; i++) {
         cl_api_fn *f = cl_model_add_fn(m, cancelable[i].name, CL_ROLE_DERIVE);
-        f->ctx_arg = 0;
+        f->context_arg = 0;
         f->cancel_shape = CL_CANCEL_OUT_PARAM;
         f->cancel_arg = cancelable[i].cancel_arg;
     }
     cl_api_fn *f = cl_model_add_fn(m, "ctx_with_value", CL_ROLE_DERIVE);
-    f->ctx_arg = 0;
+    f->context_arg = 0;
     f->owns_ref = true;
     f = cl_model_add_fn(m, "ctx_with_value", CL_ROLE_VALUE_SET);
-    f->ctx_arg = 0;
+    f->context_arg = 0;
     f->key_arg = 1;
     f = cl_model_add_fn(m, "ctx_without_cancel", CL_ROLE_DETACH);
-    f->ctx_arg = 0;
+    f->context_arg = 0;
     f->owns_ref = true;
     f = cl_model_add_fn(m, "ctx_retain", CL_ROLE_RETAIN);
-    f->ctx_arg = 0;
+    f->context_arg = 0;
     f->owns_ref = true;
-    cl_model_add_fn(m, "ctx_release", CL_ROLE_RELEASE)->ctx_arg = 0;
+    cl_model_add_fn(m, "ctx_release", CL_ROLE_RELEASE)->context_arg = 0;
     cl_model_add_fn(m, "ctx_cancel", CL_ROLE_CANCEL)->cancel_arg = 0;
     cl_model_add_fn(m, "ctx_cancel_cause", CL_ROLE_CANCEL)->cancel_arg = 0;
     f = cl_model_add_fn(m, "ctx_value", CL_ROLE_VALUE_GET);
-    f->ctx_arg = 0;
+    f->context_arg = 0;
     f->key_arg = 1;
 
     static const char *const queries[] = {"ctx_err",   "ctx_cause",      "ctx_done",
                                           "ctx_wait",  "ctx_done_fd",    "ctx_deadline",
                                           "ctx_value", "ctx_after_func", "ctx_group_new"};
     for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++)
-        cl_model_add_fn(m, queries[i], CL_ROLE_QUERY)->ctx_arg = 0;
+        cl_model_add_fn(m, queries[i], CL_ROLE_QUERY)->context_arg = 0;
 
     /* Threads: fire-and-forget unless joined (or explicitly detached) in the same function. */
     f = cl_model_add_fn(m, "pthread_create", CL_ROLE_SPAWN);
@@ -123,6 +122,28 @@ static cl_model *build_default(void)
     f->callback_arg = 1;
     f->data_arg = 2;
     f->spawn_kind = CL_SPAWN_JOINED;
+
+    /* Grand Central Dispatch: the block (or function and its context) runs on a queue after
+     * the caller has moved on. */
+    f = cl_model_add_fn(m, "dispatch_async", CL_ROLE_SPAWN);
+    f->callback_arg = 1;
+    f->spawn_kind = CL_SPAWN_DETACHED;
+    f = cl_model_add_fn(m, "dispatch_async_f", CL_ROLE_SPAWN);
+    f->data_arg = 1;
+    f->callback_arg = 2;
+    f->spawn_kind = CL_SPAWN_DETACHED;
+    /* C++: the thread object is the handle (handle_arg -1: the constructed object, or the
+     * object a method is called on); std::async's future waits for its work. */
+    f = cl_model_add_fn(m, "std::thread", CL_ROLE_SPAWN);
+    f->callback_arg = 0;
+    f->data_arg = 1;
+    f->spawn_kind = CL_SPAWN_THREAD;
+    f = cl_model_add_fn(m, "std::async", CL_ROLE_SPAWN);
+    f->callback_arg = 0;
+    f->data_arg = 1;
+    f->spawn_kind = CL_SPAWN_JOINED;
+    cl_model_add_fn(m, "std::thread::join", CL_ROLE_JOIN);
+    cl_model_add_fn(m, "std::thread::detach", CL_ROLE_THREAD_DETACH);
 
     cl_model_add_fn(m, "pthread_join", CL_ROLE_JOIN)->handle_arg = 0;
     cl_model_add_fn(m, "thrd_join", CL_ROLE_JOIN)->handle_arg = 0;
@@ -161,7 +182,8 @@ cl_model *cl_model_clone(const cl_model *m)
     for (size_t i = 0; i < m->n_fns; i++) {
         c->fns[i] = m->fns[i];
         c->fns[i].name = cl_xstrdup(m->fns[i].name);
-        c->fns[i].ctx_field = m->fns[i].ctx_field ? cl_xstrdup(m->fns[i].ctx_field) : NULL;
+        c->fns[i].context_field =
+            m->fns[i].context_field ? cl_xstrdup(m->fns[i].context_field) : NULL;
         c->fns[i].cancel_field = m->fns[i].cancel_field ? cl_xstrdup(m->fns[i].cancel_field) : NULL;
     }
     return c;
@@ -184,7 +206,7 @@ void cl_model_free(cl_model *m)
     free(m->carrier_marker);
     for (size_t i = 0; i < m->n_fns; i++) {
         free(m->fns[i].name);
-        free(m->fns[i].ctx_field);
+        free(m->fns[i].context_field);
         free(m->fns[i].cancel_field);
     }
     free(m->fns);

@@ -13,18 +13,18 @@
 /* The part a function plays in the context API. One function may play several parts (each is
  * its own entry): ctx_with_value is both a derivation and a value setter. */
 typedef enum cl_role {
-    CL_ROLE_ROOT,          /* returns a new root context (ctx_background) */
-    CL_ROLE_TODO,          /* the placeholder root for "no context yet" (ctx_todo) */
-    CL_ROLE_DERIVE,        /* returns a child of arg `ctx_arg`, maybe with a cancel capability */
-    CL_ROLE_DETACH,        /* returns a child of `ctx_arg` that outlives its cancellation */
-    CL_ROLE_CANCEL,        /* consumes the cancel capability at `cancel_arg` */
-    CL_ROLE_RETAIN,        /* returns a new reference to `ctx_arg` */
-    CL_ROLE_RELEASE,       /* drops the reference at `ctx_arg` */
-    CL_ROLE_VALUE_SET,     /* attaches a value under the key at `key_arg` */
-    CL_ROLE_VALUE_GET,     /* looks up the key at `key_arg` */
-    CL_ROLE_QUERY,         /* borrows the context at `ctx_arg` (err, done, deadline, ...) */
-    CL_ROLE_SPAWN,         /* runs `callback_arg(data_arg)` asynchronously */
-    CL_ROLE_JOIN,          /* waits for the work whose handle is at `handle_arg` */
+    CL_ROLE_ROOT,      /* returns a new root context (ctx_background) */
+    CL_ROLE_TODO,      /* the placeholder root for "no context yet" (ctx_todo) */
+    CL_ROLE_DERIVE,    /* returns a child of arg `context_arg`, maybe with a cancel capability */
+    CL_ROLE_DETACH,    /* returns a child of `context_arg` that outlives its cancellation */
+    CL_ROLE_CANCEL,    /* consumes the cancel capability at `cancel_arg` */
+    CL_ROLE_RETAIN,    /* returns a new reference to `context_arg` */
+    CL_ROLE_RELEASE,   /* drops the reference at `context_arg` */
+    CL_ROLE_VALUE_SET, /* attaches a value under the key at `key_arg` */
+    CL_ROLE_VALUE_GET, /* looks up the key at `key_arg` */
+    CL_ROLE_QUERY,     /* borrows the context at `context_arg` (err, done, deadline, ...) */
+    CL_ROLE_SPAWN,     /* runs `callback_arg(data_arg)` asynchronously */
+    CL_ROLE_JOIN,      /* waits for the work whose handle is at `handle_arg` */
     CL_ROLE_THREAD_DETACH, /* declares the work at `handle_arg` will never be joined */
     CL_ROLE_INIT,          /* an init function: a root stored in a global there is fine */
     CL_ROLE__COUNT
@@ -45,20 +45,33 @@ typedef enum cl_spawn_kind {
     CL_SPAWN_JOINED,   /* joined by a later call on a group (ctx_group_go, std::async) */
 } cl_spawn_kind;
 
+/* What a right value key is for a VALUE_SET/VALUE_GET function. */
+typedef enum cl_key_kind {
+    CL_KEY_OBJECT, /* the address of a unique key object (ctx_key_t): a string is wrong */
+    CL_KEY_STRING, /* a name: the library compares keys as strings, so a literal is right */
+} cl_key_kind;
+
 typedef struct cl_api_fn {
-    char *name;
+    char *name; /* a C name, or a qualified C++ name ("std::thread" for its constructors) */
     cl_role role;
-    int ctx_arg;      /* context argument (parent, borrowed or released); -1 if none */
+    int context_arg;  /* context argument (parent, borrowed or released); -1 if none */
     int cancel_arg;   /* CANCEL: the capability; DERIVE+OUT_PARAM: the out-parameter */
     int key_arg;      /* VALUE_SET / VALUE_GET */
     int callback_arg; /* SPAWN */
-    int data_arg;     /* SPAWN: the argument the callback runs with */
-    int handle_arg;   /* SPAWN: out-parameter for the handle; JOIN/THREAD_DETACH: the handle */
+    int data_arg;     /* SPAWN: the argument the callback runs with (and any after it, which
+                         std::thread forwards to its callable) */
+    int handle_arg;   /* SPAWN: out-parameter for the handle; JOIN/THREAD_DETACH: the handle;
+                         -1 in C++: the constructed object / the object the method is called on */
     cl_cancel_shape cancel_shape; /* DERIVE */
-    char *ctx_field;              /* DERIVE+RESULT_FIELD: field of the result holding the child */
+    char *context_field;          /* DERIVE+RESULT_FIELD: field of the result holding the child */
     char *cancel_field;           /* DERIVE+RESULT_FIELD: field holding the capability */
     bool owns_ref;                /* DERIVE/DETACH/RETAIN: caller must release the result */
     cl_spawn_kind spawn_kind;     /* SPAWN */
+    cl_key_kind key_kind;         /* VALUE_SET / VALUE_GET */
+    /* DERIVE/DETACH/RETAIN: the child comes back through the pointer at this argument instead
+     * of as the return value (a derivation whose return value is its cancel function,
+     * CL_CANCEL_RETURNED_FN, hands the child back this way); -1 when returned. */
+    int child_arg;
 } cl_api_fn;
 
 typedef struct cl_model {

@@ -28,6 +28,8 @@ typedef struct cl_options {
     char *baseline, *write_baseline;
     bool fix, fix_dry_run, report_unused_suppressions;
     char *stdin_filename;
+    /* --shard K/N (1-based K); shard_count 0: no sharding */
+    unsigned shard_index, shard_count;
     bool quiet; /* --quiet: no notes on standard error */
 
     char *cache_dir; /* --cache-dir DIR; NULL for the default folder */

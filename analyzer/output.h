@@ -1,5 +1,6 @@
-/* Writing the report: picks the emitter for --format and writes to standard output or, with
- * --output FILE, to a temporary file renamed over FILE once complete (never half a report). */
+/* Writing the report: picks the emitter for --format (or, with --fix-dry-run, the diff) and
+ * writes to standard output or, with --output FILE, to a temporary file renamed over FILE once
+ * complete (never half a report). */
 #ifndef CL_OUTPUT_H
 #define CL_OUTPUT_H
 
@@ -7,6 +8,7 @@
 
 #include "config.h"
 #include "finding.h"
+#include "fix.h"
 #include "options.h"
 #include "source.h"
 
@@ -17,6 +19,8 @@ typedef struct cl_output_request {
     cl_sources *sources;
     const char *cwd;
     bool color;
+    const char *root;            /* the project root (root.h); NULL: found from cwd */
+    const cl_fix_plan *fix_plan; /* with --fix-dry-run: the diff is the report */
 } cl_output_request;
 
 /* Returns 0, or -1 after printing what failed (with the path) on standard error. */

@@ -205,8 +205,36 @@ static bool has_arg(const cl_job *job, const char *arg)
     return false;
 }
 
+/* The caller's buffers plus, for a header, its synthetic unit (the caller's stay visible: an
+ * edited header is read from them). *files is `unsaved` itself when nothing was added. */
+static void job_unsaved(const cl_job *job, struct CXUnsavedFile *unsaved, unsigned n_unsaved,
+                        struct CXUnsavedFile **files, unsigned *n_files, char **contents)
+{
+    *files = unsaved;
+    *n_files = n_unsaved;
+    *contents = NULL;
+    if (!job->is_header)
+        return;
+    *contents = unit_contents(job->file);
+    *files = cl_xcalloc((size_t)n_unsaved + 1, sizeof **files);
+    for (unsigned i = 0; i < n_unsaved; i++)
+        (*files)[i] = unsaved[i];
+    (*files)[n_unsaved].Filename = job->unit_file;
+    (*files)[n_unsaved].Contents = *contents;
+    (*files)[n_unsaved].Length = (unsigned long)strlen(*contents);
+    *n_files = n_unsaved + 1;
+}
+
 int cl_parse_job(CXIndex idx, const cl_job *job, struct CXUnsavedFile *unsaved, unsigned n_unsaved,
                  cl_parse_result *out)
+{
+    /* KeepGoing: a missing include does not stop the parse, and later errors get reported. No
+     * detailed preprocessing record and no skipped bodies: the rules need the bodies. */
+    return cl_parse_job_ex(idx, job, unsaved, n_unsaved, CXTranslationUnit_KeepGoing, out);
+}
+
+int cl_parse_job_ex(CXIndex idx, const cl_job *job, struct CXUnsavedFile *unsaved,
+                    unsigned n_unsaved, unsigned options, cl_parse_result *out)
 {
     out->tu = NULL;
     out->has_errors = false;
@@ -224,25 +252,12 @@ int cl_parse_job(CXIndex idx, const cl_job *job, struct CXUnsavedFile *unsaved, 
         }
     }
 
-    struct CXUnsavedFile *files = unsaved;
-    unsigned n_files = n_unsaved;
-    char *contents = NULL;
-    if (job->is_header) {
-        /* The caller's buffers stay visible (an edited header is read from them). */
-        contents = unit_contents(job->file);
-        files = cl_xcalloc((size_t)n_unsaved + 1, sizeof *files);
-        for (unsigned i = 0; i < n_unsaved; i++)
-            files[i] = unsaved[i];
-        files[n_unsaved].Filename = job->unit_file;
-        files[n_unsaved].Contents = contents;
-        files[n_unsaved].Length = (unsigned long)strlen(contents);
-        n_files = n_unsaved + 1;
-    }
-
-    /* KeepGoing: a missing include does not stop the parse, and later errors get reported. No
-     * detailed preprocessing record and no skipped bodies: the rules need the bodies. */
-    enum CXErrorCode ec = clang_parseTranslationUnit2FullArgv(
-        idx, NULL, argv, argc, files, n_files, CXTranslationUnit_KeepGoing, &out->tu);
+    struct CXUnsavedFile *files;
+    unsigned n_files;
+    char *contents;
+    job_unsaved(job, unsaved, n_unsaved, &files, &n_files, &contents);
+    enum CXErrorCode ec = clang_parseTranslationUnit2FullArgv(idx, NULL, argv, argc, files, n_files,
+                                                              options, &out->tu);
     /* libclang copies unsaved contents into its own buffers, so they can go now. */
     free(argv);
     if (files != unsaved)
@@ -257,6 +272,34 @@ int cl_parse_job(CXIndex idx, const cl_job *job, struct CXUnsavedFile *unsaved, 
         out->first_error =
             cl_xasprintf("ctxlint: error: %s: libclang produced no translation unit (%s)",
                          job->file, error_code_name(ec));
+        return 2;
+    }
+    collect_errors(job, out);
+    return 0;
+}
+
+int cl_reparse_job(const cl_job *job, struct CXUnsavedFile *unsaved, unsigned n_unsaved,
+                   cl_parse_result *out)
+{
+    out->has_errors = false;
+    free(out->first_error);
+    out->first_error = NULL;
+    struct CXUnsavedFile *files;
+    unsigned n_files;
+    char *contents;
+    job_unsaved(job, unsaved, n_unsaved, &files, &n_files, &contents);
+    int ec =
+        clang_reparseTranslationUnit(out->tu, n_files, files, clang_defaultReparseOptions(out->tu));
+    if (files != unsaved)
+        free(files);
+    free(contents);
+    if (ec != 0) {
+        /* After a failed reparse the unit is unusable: only disposing it is allowed. */
+        clang_disposeTranslationUnit(out->tu);
+        out->tu = NULL;
+        out->has_errors = true;
+        out->first_error =
+            cl_xasprintf("ctxlint: error: %s: reparse failed (error %d)", job->file, ec);
         return 2;
     }
     collect_errors(job, out);

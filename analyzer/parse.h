@@ -20,6 +20,15 @@ typedef struct cl_parse_result {
  * first_error saying why. */
 int cl_parse_job(CXIndex idx, const cl_job *job, struct CXUnsavedFile *unsaved, unsigned n_unsaved,
                  cl_parse_result *out);
+/* The same with the caller's libclang parse options (the language server's editing options:
+ * a precompiled preamble that later reparses reuse). */
+int cl_parse_job_ex(CXIndex idx, const cl_job *job, struct CXUnsavedFile *unsaved,
+                    unsigned n_unsaved, unsigned options, cl_parse_result *out);
+/* Reparses out->tu (from cl_parse_job_ex on the same job) with the current unsaved buffers and
+ * collects its errors afresh. Returns 0, or 2 with the unit disposed (out->tu NULL) and
+ * first_error set: the caller parses anew. */
+int cl_reparse_job(const cl_job *job, struct CXUnsavedFile *unsaved, unsigned n_unsaved,
+                   cl_parse_result *out);
 void cl_parse_result_free(cl_parse_result *r);
 
 /* The clang resource directory ctxlint uses, or NULL when libclang's own is fine. Decided once

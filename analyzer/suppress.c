@@ -47,7 +47,7 @@ typedef struct line_ref {
 } line_ref;
 
 typedef struct block {
-    unsigned line, col; /* of the NOLINTBEGIN, copied here for sorting without a context */
+    unsigned line, col; /* of the opening directive, copied for sorting without a context */
     size_t begin, end;  /* directive indices */
     size_t parent;      /* the innermost enclosing block, or NONE */
 } block;
@@ -370,7 +370,7 @@ bool cl_suppress_match(cl_suppressions *s, const char *rule, unsigned line)
     return cl_suppress_match_at(s, rule, line, 0);
 }
 
-/* "NOLINTBEGIN(a,b)" or "NOLINT": how messages name a directive. */
+/* How messages name a directive: its keyword and its list, e.g. "NOLINT(a,b)". */
 static char *spell(const directive *d)
 {
     if (!d->checks)

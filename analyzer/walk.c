@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "registry.h"
 #include "rule.h"
@@ -175,12 +176,20 @@ void cl_add_note(cl_rule_ctx *rc, cl_finding *f, CXCursor at, const char *fmt, .
 
 void cl_add_fix(cl_rule_ctx *rc, cl_finding *f, CXSourceRange r, const char *text)
 {
-    (void)rc;
     if (!f)
         return;
     cl_pos b = pos_of(clang_getRangeStart(r)), e = pos_of(clang_getRangeEnd(r));
-    if (b.file[0] && strcmp(b.file, e.file) == 0 && e.offset >= b.offset)
+    if (b.file[0] && strcmp(b.file, e.file) == 0 && e.offset >= b.offset) {
         cl_finding_add_fix(f, b.file, b.offset, e.offset - b.offset, text);
+        CXFile file = NULL;
+        clang_getFileLocation(clang_getRangeStart(r), &file, NULL, NULL, NULL);
+        size_t size = 0;
+        const char *content = file ? clang_getFileContents(rc->tu, file, &size) : NULL;
+        if (content) {
+            f->fixes[f->n_fixes - 1].content_hash = XXH64(content, size, 0);
+            f->fixes[f->n_fixes - 1].has_content_hash = true;
+        }
+    }
     free(b.file);
     free(e.file);
 }

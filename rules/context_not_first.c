@@ -1,148 +1,227 @@
-/* context-not-first: a function whose context parameter is not its first parameter.
+/* context-not-first: a function whose first context parameter is not its first parameter
+ * (revive's context-as-argument).
  *
- * Functions that declare the parameter elsewhere are reported once, at their first declaration
- * in this unit (the header's prototype, usually). A function whose address is handed to a
- * function-pointer type that a system header declares (a qsort comparator, a pthread start
- * routine) did not choose its signature and stays silent, so the decision waits for the end of
- * the unit, when every such use has been seen. */
+ * Functions, C++ methods and constructors are checked on their explicit parameters (`this` is
+ * not one); overriding methods and overloaded operators are not, because their signature is
+ * decided elsewhere (the base class, the language). Each function is reported once per unit, at
+ * its first declaration in the unit (the header's prototype, usually).
+ *
+ * A function whose address is handed to a function-pointer type that a system header declares
+ * (a qsort comparator, a pthread start routine, a field of struct sigaction) did not choose its
+ * signature and stays silent. That use may be in another file than the declaration, so the
+ * finding is conditional on the function's USR, every such use records an "imposed" fact, and
+ * `resolve` keeps the finding only when no unit of the run recorded one. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rule.h"
 #include "xalloc.h"
 
-typedef struct candidate {
-    char *usr;
-    CXCursor decl;
-    int index;
-} candidate;
+#define RULE_ID "context-not-first"
 
 typedef struct state {
-    candidate *cands;
-    size_t n_cands;
-    char **imposed; /* USRs of functions used where a system header fixes the signature */
-    size_t n_imposed;
+    char **reported; /* USRs of functions already judged in this unit */
+    size_t n_reported;
 } state;
 
-static bool listed(char **v, size_t n, const char *s)
+/* The index of the function's first context parameter, or -1. */
+static int first_context_param(const cl_model *m, CXCursor fn)
 {
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(v[i], s) == 0)
-            return true;
-    return false;
+    int n = clang_Cursor_getNumArguments(fn);
+    for (int i = 0; i < n; i++)
+        if (cl_type_is_context(m, clang_getCursorType(clang_Cursor_getArgument(fn, (unsigned)i))))
+            return i;
+    return -1;
+}
+
+/* Signatures decided elsewhere: an override follows its base, an operator the language. */
+static bool signature_is_free(CXCursor fn)
+{
+    if (clang_getCursorKind(fn) == CXCursor_CXXMethod) {
+        CXCursor *over = NULL;
+        unsigned n = 0;
+        clang_getOverriddenCursors(fn, &over, &n);
+        clang_disposeOverriddenCursors(over);
+        if (n > 0)
+            return false;
+    }
+    char name[256];
+    cl_spelling(fn, name, sizeof name);
+    /* `operator+`, `operator()`, `operator new`, but not a function named `operators`. */
+    return strncmp(name, "operator", 8) != 0 || name[8] == '_' || isalnum((unsigned char)name[8]);
+}
+
+static bool first_time(state *st, const char *usr)
+{
+    for (size_t i = 0; i < st->n_reported; i++)
+        if (strcmp(st->reported[i], usr) == 0)
+            return false;
+    st->reported = cl_xrealloc(st->reported, (st->n_reported + 1) * sizeof *st->reported);
+    st->reported[st->n_reported++] = cl_xstrdup(usr);
+    return true;
 }
 
 static void check_decl(cl_rule_ctx *rc, state *st, CXCursor fn)
 {
-    const cl_model *m = cl_model_of(rc);
-    int n = clang_Cursor_getNumArguments(fn);
-    int first_ctx = -1;
-    for (int i = 0; i < n; i++)
-        if (cl_type_is_context(m, clang_getCursorType(clang_Cursor_getArgument(fn, (unsigned)i)))) {
-            first_ctx = i;
-            break;
-        }
-    if (first_ctx <= 0)
+    int index = first_context_param(cl_model_of(rc), fn);
+    if (index <= 0 || !signature_is_free(fn))
         return;
     char usr[512];
-    cl_usr(fn, usr, sizeof usr);
-    for (size_t i = 0; i < st->n_cands; i++)
-        if (strcmp(st->cands[i].usr, usr) == 0)
-            return;
-    st->cands = cl_xrealloc(st->cands, (st->n_cands + 1) * sizeof *st->cands);
-    st->cands[st->n_cands++] = (candidate){cl_xstrdup(usr), fn, first_ctx};
+    if (!cl_usr(fn, usr, sizeof usr)[0] || !first_time(st, usr))
+        return;
+    char fname[256], pname[256];
+    CXCursor p = clang_Cursor_getArgument(fn, (unsigned)index);
+    cl_spelling(fn, fname, sizeof fname);
+    cl_spelling(p, pname, sizeof pname);
+    cl_report_if(rc, "not-imposed", usr, -1, p,
+                 "context parameter '%s' of '%s' is parameter %d; make the context the first "
+                 "parameter, so that it reads the same at every call site",
+                 pname[0] ? pname : "(unnamed)", fname, index + 1);
 }
 
-/* The declaration that fixes the type a function value is converted to, when the use is an
- * argument of a call or the right side of an assignment or initialisation. */
-static bool imposed_by_system(CXCursor use, CXCursor parent, CXCursor grand)
+/* True when `t`, or a typedef it is spelled through, is declared in a system header. */
+static bool type_from_system(CXType t)
 {
-    enum CXCursorKind pk = clang_getCursorKind(parent);
-    if (pk == CXCursor_UnexposedExpr || pk == CXCursor_ParenExpr || pk == CXCursor_CStyleCastExpr ||
-        pk == CXCursor_UnaryOperator) {
-        parent = grand;
-        pk = clang_getCursorKind(parent);
+    for (int guard = 0; guard < 16; guard++) {
+        if (t.kind == CXType_Elaborated) {
+            t = clang_Type_getNamedType(t);
+            continue;
+        }
+        if (t.kind != CXType_Typedef)
+            return false;
+        CXCursor td = clang_getTypeDeclaration(t);
+        if (cl_in_system_header(td))
+            return true;
+        t = clang_getTypedefDeclUnderlyingType(td);
     }
-    CXType target = {CXType_Invalid, {NULL, NULL}};
-    if (pk == CXCursor_CallExpr) {
-        CXCursor callee = cl_callee(parent);
+    return false;
+}
+
+static bool same_extent(CXCursor a, CXCursor b)
+{
+    return cl_extent_contains(a, b) && cl_extent_contains(b, a);
+}
+
+/* The type of the parameter that `arg` is passed to. */
+static CXType param_type(CXCursor call, CXCursor arg)
+{
+    CXType none = {CXType_Invalid, {NULL, NULL}};
+    CXCursor callee = cl_callee(call);
+    CXType ft = clang_Cursor_isNull(callee) ? clang_getCursorType(cl_child(call, 0))
+                                            : clang_getCursorType(callee);
+    if (clang_getCanonicalType(ft).kind == CXType_Pointer)
+        ft = clang_getPointeeType(clang_getCanonicalType(ft));
+    int n = clang_Cursor_getNumArguments(call);
+    for (int i = 0; i < n; i++)
+        if (same_extent(clang_Cursor_getArgument(call, (unsigned)i), arg))
+            return i < clang_getNumArgTypes(ft) ? clang_getArgType(ft, (unsigned)i) : none;
+    return none;
+}
+
+static bool is_value_wrapper(cl_rule_ctx *rc, unsigned up)
+{
+    CXCursor a = cl_ancestor(rc, up);
+    switch (clang_getCursorKind(a)) {
+    case CXCursor_UnexposedExpr:
+    case CXCursor_ParenExpr:
+    case CXCursor_CStyleCastExpr:
+    case CXCursor_CXXStaticCastExpr:
+    case CXCursor_CXXReinterpretCastExpr:
+        return true;
+    case CXCursor_UnaryOperator:
+        return cl_unary_op(a) == CL_OP_ADDR;
+    default:
+        return false;
+    }
+}
+
+/* Whether the function named by the DeclRefExpr being visited is converted to a function
+ * pointer type that a system header fixes: an argument of a system function or of a parameter
+ * typed by a system typedef, the right side of an assignment to a system struct's field or to
+ * a system-typed object, an initialiser of one, or an element of a system struct's initialiser. */
+static bool imposed_by_system(cl_rule_ctx *rc, CXCursor ref)
+{
+    unsigned up = 0;
+    CXCursor child = ref;
+    while (is_value_wrapper(rc, up))
+        child = cl_ancestor(rc, up++);
+    CXCursor owner = cl_ancestor(rc, up);
+    switch (clang_getCursorKind(owner)) {
+    case CXCursor_CallExpr: {
+        if (clang_equalCursors(cl_child(owner, 0), child))
+            return false; /* the callee of a direct call */
+        CXCursor callee = cl_callee(owner);
         if (!clang_Cursor_isNull(callee) && cl_in_system_header(callee))
             return true;
-        CXType ft = clang_getCursorType(callee);
-        int nargs = clang_Cursor_getNumArguments(parent);
-        for (int i = 0; i < nargs; i++)
-            if (cl_extent_contains(clang_Cursor_getArgument(parent, (unsigned)i), use))
-                target = clang_getArgType(ft, (unsigned)i);
-    } else if (pk == CXCursor_BinaryOperator || pk == CXCursor_VarDecl ||
-               pk == CXCursor_FieldDecl) {
-        target = clang_getCursorType(pk == CXCursor_BinaryOperator ? cl_child(parent, 0) : parent);
-        if (pk == CXCursor_BinaryOperator) {
-            CXCursor member = cl_referenced_decl(cl_child(parent, 0));
-            if (!clang_Cursor_isNull(member) && cl_in_system_header(member))
-                return true;
-        }
+        return type_from_system(param_type(owner, child));
     }
-    if (target.kind == CXType_Invalid)
+    case CXCursor_BinaryOperator: {
+        if (cl_binary_op(owner) != CL_OP_ASSIGN)
+            return false;
+        CXCursor lhs = cl_child(owner, 0);
+        CXCursor target = cl_referenced_decl(lhs);
+        return (!clang_Cursor_isNull(target) && cl_in_system_header(target)) ||
+               type_from_system(clang_getCursorType(lhs));
+    }
+    case CXCursor_VarDecl:
+    case CXCursor_FieldDecl:
+        return type_from_system(clang_getCursorType(owner));
+    case CXCursor_InitListExpr: {
+        CXType t = clang_getCanonicalType(clang_getCursorType(owner));
+        CXCursor rec = clang_getTypeDeclaration(t);
+        return t.kind == CXType_Record && cl_in_system_header(rec);
+    }
+    default:
         return false;
-    CXCursor td = clang_getTypeDeclaration(target);
-    if (target.kind == CXType_Elaborated)
-        td = clang_getTypeDeclaration(clang_Type_getNamedType(target));
-    return !clang_Cursor_isNull(td) && clang_getCursorKind(td) != CXCursor_NoDeclFound &&
-           cl_in_system_header(td);
+    }
+}
+
+static void note_function_use(cl_rule_ctx *rc, CXCursor ref)
+{
+    CXCursor fn = clang_getCursorReferenced(ref);
+    enum CXCursorKind k = clang_getCursorKind(fn);
+    if (k != CXCursor_FunctionDecl && k != CXCursor_CXXMethod)
+        return;
+    if (first_context_param(cl_model_of(rc), fn) <= 0 || !imposed_by_system(rc, ref))
+        return;
+    char usr[512];
+    if (cl_usr(fn, usr, sizeof usr)[0])
+        cl_add_fact(rc, "imposed", usr, -1, NULL);
 }
 
 static void visit(cl_rule_ctx *rc, void *vs, CXCursor c)
 {
-    state *st = vs;
-    if (clang_getCursorKind(c) == CXCursor_FunctionDecl) {
-        check_decl(rc, st, c);
-        return;
-    }
-    /* A DeclRefExpr naming a function outside the callee position: its address is taken. */
-    CXCursor fn = clang_getCursorReferenced(c);
-    if (clang_getCursorKind(fn) != CXCursor_FunctionDecl)
-        return;
-    CXCursor parent = cl_ancestor(rc, 0), grand = cl_ancestor(rc, 1);
-    if (clang_getCursorKind(grand) == CXCursor_CallExpr &&
-        clang_equalCursors(cl_child(grand, 0), parent))
-        return; /* the callee of a direct call */
-    if (!imposed_by_system(c, parent, grand))
-        return;
-    char usr[512];
-    cl_usr(fn, usr, sizeof usr);
-    if (!listed(st->imposed, st->n_imposed, usr)) {
-        st->imposed = cl_xrealloc(st->imposed, (st->n_imposed + 1) * sizeof *st->imposed);
-        st->imposed[st->n_imposed++] = cl_xstrdup(usr);
-    }
+    if (clang_getCursorKind(c) == CXCursor_DeclRefExpr)
+        note_function_use(rc, c);
+    else
+        check_decl(rc, vs, c);
 }
 
 static void end_tu(cl_rule_ctx *rc, void *vs)
 {
+    (void)rc;
     state *st = vs;
-    for (size_t i = 0; i < st->n_cands; i++) {
-        candidate *cd = &st->cands[i];
-        if (!listed(st->imposed, st->n_imposed, cd->usr)) {
-            char fname[256], pname[256];
-            CXCursor p = clang_Cursor_getArgument(cd->decl, (unsigned)cd->index);
-            cl_spelling(cd->decl, fname, sizeof fname);
-            cl_spelling(p, pname, sizeof pname);
-            cl_report(rc, p,
-                      "context parameter '%s' of '%s' is parameter %d; make the context the "
-                      "first parameter, so that it reads the same at every call site",
-                      pname[0] ? pname : "(unnamed)", fname, cd->index + 1);
-        }
-        free(cd->usr);
-    }
-    for (size_t i = 0; i < st->n_imposed; i++)
-        free(st->imposed[i]);
-    free(st->cands);
-    free(st->imposed);
+    for (size_t i = 0; i < st->n_reported; i++)
+        free(st->reported[i]);
+    free(st->reported);
 }
 
-static const enum CXCursorKind kinds[] = {CXCursor_FunctionDecl, CXCursor_DeclRefExpr};
+static bool resolve(const cl_facts *facts, const char *kind, const char *key, int index)
+{
+    (void)index;
+    if (strcmp(kind, "not-imposed") != 0)
+        return true;
+    size_t n = 0;
+    cl_facts_find(facts, RULE_ID, "imposed", key, &n);
+    return n == 0;
+}
+
+static const enum CXCursorKind kinds[] = {CXCursor_FunctionDecl, CXCursor_CXXMethod,
+                                          CXCursor_Constructor, CXCursor_DeclRefExpr};
 
 const cl_rule cl_rule_context_not_first = {
-    .id = "context-not-first",
+    .id = RULE_ID,
     .summary = "A context parameter that is not the function's first parameter.",
     .severity = CL_SEV_WARNING,
     .kinds = kinds,
@@ -150,4 +229,5 @@ const cl_rule cl_rule_context_not_first = {
     .state_size = sizeof(state),
     .visit = visit,
     .end_tu = end_tu,
+    .resolve = resolve,
 };

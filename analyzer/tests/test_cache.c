@@ -100,7 +100,7 @@ static void lint_and_store(cl_cache *c, const project *p, cl_unit_result *res)
     g->cond_index = 1;
     cl_facts_add(&res->facts, cl_rules[0]->id, "param-spawns", "c:@F@lookup", 0, NULL);
     cl_facts_add(&res->facts, cl_rules[0]->id, "calls", "c:@F@lookup", -1, "c:@F@helper#0");
-    assert_int_equal(cl_cache_store(c, &p->jobs.v[0], pr.tu, NULL, 0, res), 0);
+    assert_int_equal(cl_cache_store(c, p->cfg, &p->jobs.v[0], pr.tu, NULL, 0, res), 0);
     cl_parse_result_free(&pr);
     clang_disposeIndex(idx);
 }
@@ -155,10 +155,10 @@ static void assert_same_result(const cl_unit_result *a, const cl_unit_result *b)
     }
 }
 
-static cl_cache *open_cache(const project *p, const cl_config *cfg, uint64_t max)
+static cl_cache *open_cache(const project *p, uint64_t max)
 {
     char *err = NULL;
-    cl_cache *c = cl_cache_open(p->cache_dir, max, cfg, &err);
+    cl_cache *c = cl_cache_open(p->cache_dir, max, &err);
     assert_non_null(c);
     return c;
 }
@@ -166,7 +166,7 @@ static cl_cache *open_cache(const project *p, const cl_config *cfg, uint64_t max
 /* A run that lints and stores the project's unit. */
 static void run_storing(const project *p, cl_unit_result *stored)
 {
-    cl_cache *c = open_cache(p, p->cfg, CL_CACHE_DEFAULT_MAX_BYTES);
+    cl_cache *c = open_cache(p, CL_CACHE_DEFAULT_MAX_BYTES);
     lint_and_store(c, p, stored);
     cl_cache_close(c);
 }
@@ -176,8 +176,8 @@ static void run_storing(const project *p, cl_unit_result *stored)
 static bool run_looking_up(const project *p, const cl_config *cfg, cl_unit_result *got)
 {
     result_free(got);
-    cl_cache *c = open_cache(p, cfg, CL_CACHE_DEFAULT_MAX_BYTES);
-    bool hit = cl_cache_lookup(c, &p->jobs.v[0], got);
+    cl_cache *c = open_cache(p, CL_CACHE_DEFAULT_MAX_BYTES);
+    bool hit = cl_cache_lookup(c, cfg, &p->jobs.v[0], got);
     cl_cache_close(c);
     if (!hit)
         assert_int_equal(got->findings.n + got->facts.n, 0);
@@ -274,10 +274,10 @@ static void test_corrupt_entry_is_ignored_and_rewritten(void **state)
 {
     (void)state;
     project p = project_new();
-    cl_cache *c = open_cache(&p, p.cfg, CL_CACHE_DEFAULT_MAX_BYTES);
+    cl_cache *c = open_cache(&p, CL_CACHE_DEFAULT_MAX_BYTES);
     cl_unit_result stored = {0}, got = {0};
     lint_and_store(c, &p, &stored);
-    char *path = cl_cache_entry_path(c, &p.jobs.v[0]);
+    char *path = cl_cache_entry_path(c, p.cfg, &p.jobs.v[0]);
     size_t n = 0;
     char *good = read_bytes(path, &n);
     assert_true(n > 64);
@@ -288,15 +288,15 @@ static void test_corrupt_entry_is_ignored_and_rewritten(void **state)
         memcpy(bad, good, n);
         bad[i] ^= 0x5a;
         write_bytes(path, bad, n);
-        assert_false(cl_cache_lookup(c, &p.jobs.v[0], &got));
+        assert_false(cl_cache_lookup(c, p.cfg, &p.jobs.v[0], &got));
         assert_int_equal(got.findings.n + got.facts.n, 0);
     }
     for (size_t len = 0; len < n; len += 7) {
         write_bytes(path, good, len);
-        assert_false(cl_cache_lookup(c, &p.jobs.v[0], &got));
+        assert_false(cl_cache_lookup(c, p.cfg, &p.jobs.v[0], &got));
     }
     write_bytes(path, "not a cache entry at all, just text\n", 36);
-    assert_false(cl_cache_lookup(c, &p.jobs.v[0], &got));
+    assert_false(cl_cache_lookup(c, p.cfg, &p.jobs.v[0], &got));
 
     /* The next lint stores it again, and it is trusted again. */
     cl_unit_result again = {0};
@@ -305,7 +305,7 @@ static void test_corrupt_entry_is_ignored_and_rewritten(void **state)
     char *rewritten = read_bytes(path, &n2);
     assert_int_equal(n2, n);
     assert_memory_equal(rewritten, good, n);
-    assert_true(cl_cache_lookup(c, &p.jobs.v[0], &got));
+    assert_true(cl_cache_lookup(c, p.cfg, &p.jobs.v[0], &got));
     assert_same_result(&stored, &got);
     cl_cache_close(c);
     free(rewritten);
@@ -331,7 +331,7 @@ static void *writer(void *arg)
 {
     writer_arg *w = arg;
     char *err = NULL;
-    cl_cache *c = cl_cache_open(w->p->cache_dir, CL_CACHE_DEFAULT_MAX_BYTES, w->p->cfg, &err);
+    cl_cache *c = cl_cache_open(w->p->cache_dir, CL_CACHE_DEFAULT_MAX_BYTES, &err);
     if (!c) {
         w->bad++;
         return NULL;
@@ -344,10 +344,10 @@ static void *writer(void *arg)
     } else {
         cl_walk_unit(pr.tu, w->p->cfg, false, NULL, &res);
         for (int i = 0; i < w->rounds; i++) {
-            if (cl_cache_store(c, &w->p->jobs.v[0], pr.tu, NULL, 0, &res) != 0)
+            if (cl_cache_store(c, w->p->cfg, &w->p->jobs.v[0], pr.tu, NULL, 0, &res) != 0)
                 w->bad++;
             cl_unit_result got = {0};
-            if (cl_cache_lookup(c, &w->p->jobs.v[0], &got)) {
+            if (cl_cache_lookup(c, w->p->cfg, &w->p->jobs.v[0], &got)) {
                 w->hits++;
                 if (got.findings.n != res.findings.n ||
                     strcmp(got.findings.v[0].message, res.findings.v[0].message) != 0)
@@ -399,10 +399,10 @@ static void test_trimmed_oldest_first(void **state)
 {
     (void)state;
     project p = project_new();
-    cl_cache *c = open_cache(&p, p.cfg, CL_CACHE_DEFAULT_MAX_BYTES);
+    cl_cache *c = open_cache(&p, CL_CACHE_DEFAULT_MAX_BYTES);
     cl_unit_result res = {0};
     lint_and_store(c, &p, &res);
-    char *real = cl_cache_entry_path(c, &p.jobs.v[0]);
+    char *real = cl_cache_entry_path(c, p.cfg, &p.jobs.v[0]);
     cl_cache_close(c);
     size_t n = 0;
     char *entry = read_bytes(real, &n);
@@ -415,7 +415,7 @@ static void test_trimmed_oldest_first(void **state)
         free(old);
     }
     /* A run with room for four entries that stores (re-stores) the real one. */
-    c = open_cache(&p, p.cfg, 4 * (uint64_t)n);
+    c = open_cache(&p, 4 * (uint64_t)n);
     result_free(&res);
     lint_and_store(c, &p, &res);
     cl_cache_close(c);
@@ -443,7 +443,7 @@ static void test_unusable_folder(void **state)
     char *file = tfs_write(p.root, "a-file", "x");
     char *under = cl_xasprintf("%s/sub", file);
     char *err = NULL;
-    assert_null(cl_cache_open(under, 1024, p.cfg, &err));
+    assert_null(cl_cache_open(under, 1024, &err));
     assert_non_null(strstr(err, under));
     free(err);
     free(under);

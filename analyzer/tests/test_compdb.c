@@ -351,6 +351,49 @@ static void test_jobs_named_files_order_and_dedup(void **state)
     free_proj(&p);
 }
 
+/* The jobs for the named files: the summary-only units of the database follow them. */
+static size_t named_jobs(const cl_jobs *jobs)
+{
+    size_t n = 0;
+    while (n < jobs->n && !jobs->v[n].summary_only)
+        n++;
+    for (size_t i = n; i < jobs->n; i++)
+        assert_true(jobs->v[i].summary_only);
+    return n;
+}
+
+static void test_jobs_summary_units(void **state)
+{
+    (void)state;
+    proj p = make_proj();
+    char *files[] = {"src/b.c"};
+    cl_options opt = {.files = files, .n_files = 1, .quiet = true};
+    cl_jobs jobs;
+    char *err = NULL;
+    assert_int_equal(build_in(p.root, &opt, &jobs, &err), 0);
+    /* b.c is linted; a.c and sub/c.c (a.c's duplicate entry once) are summarised for facts. */
+    assert_int_equal(named_jobs(&jobs), 1);
+    assert_int_equal(jobs.n, 3);
+    char *b = cl_xasprintf("%s/src/b.c", p.root), *a = cl_xasprintf("%s/src/a.c", p.root),
+         *c = cl_xasprintf("%s/src/sub/c.c", p.root);
+    assert_string_equal(jobs.v[0].file, b);
+    assert_string_equal(jobs.v[1].file, a);
+    assert_string_equal(jobs.v[2].file, c);
+    free(a);
+    free(b);
+    free(c);
+    cl_jobs_free(&jobs);
+    /* A stale entry elsewhere in the database does not fail the lint of a named file. */
+    char *gone = cl_xasprintf("%s/src/sub/c.c", p.root);
+    assert_int_equal(unlink(gone), 0);
+    free(gone);
+    assert_int_equal(build_in(p.root, &opt, &jobs, &err), 0);
+    assert_int_equal(named_jobs(&jobs), 1);
+    assert_int_equal(jobs.n, 2);
+    cl_jobs_free(&jobs);
+    free_proj(&p);
+}
+
 static void test_jobs_unlisted_file_defaults(void **state)
 {
     (void)state;
@@ -363,7 +406,7 @@ static void test_jobs_unlisted_file_defaults(void **state)
     cl_jobs jobs;
     char *err = NULL;
     assert_int_equal(build_in(p.root, &opt, &jobs, &err), 0);
-    assert_int_equal(jobs.n, 2);
+    assert_int_equal(named_jobs(&jobs), 2);
     char *want = cl_xasprintf("cc -std=c11 -I%s -I%s %s/src/new.c", CTXLINT_RUNTIME_INCLUDE,
                               CTXLINT_INSTALLED_INCLUDE, p.root);
     assert_job_argv(&jobs.v[0], want);
@@ -624,7 +667,7 @@ static void test_header_job_interpolated(void **state)
     cl_jobs jobs;
     char *err = NULL;
     assert_int_equal(build_in(p.root, &opt, &jobs, &err), 0);
-    assert_int_equal(jobs.n, 1);
+    assert_int_equal(named_jobs(&jobs), 1);
     const cl_job *j = &jobs.v[0];
     char *header = cl_xasprintf("%s/inc/a.h", p.root);
     char *unit = cl_xasprintf("%s/inc/__ctxlint_unit_a.h.c", p.root);
@@ -686,6 +729,7 @@ int main(void)
         cmocka_unit_test(test_jobs_all_entries_with_p),
         cmocka_unit_test(test_jobs_all_entries_discovered),
         cmocka_unit_test(test_jobs_named_files_order_and_dedup),
+        cmocka_unit_test(test_jobs_summary_units),
         cmocka_unit_test(test_jobs_unlisted_file_defaults),
         cmocka_unit_test(test_jobs_default_flags_note),
         cmocka_unit_test(test_jobs_unlisted_file_extra_args),

@@ -264,7 +264,8 @@ static void test_begin_end(void **state)
     assert_true(cl_suppress_match_at(s, "a", 1, 50));
     assert_false(cl_suppress_match_at(s, "a", 1, 1));
     assert_true(cl_suppress_match_at(s, "a", 7, 2));
-    assert_false(cl_suppress_match_at(s, "a", 7, 7)); /* the "N" of NOLINTEND itself */
+    assert_false(
+        cl_suppress_match_at(s, "a", 7, 7)); /* the first letter of the closing directive */
     assert_problems(s, true, "");
     cl_suppress_free(s);
 }

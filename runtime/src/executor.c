@@ -16,6 +16,8 @@ static pthread_t workers[MAX_WORKERS];
 static int n_workers, n_idle;
 static bool stopping, atexit_registered;
 
+static bool spawn_worker(void);
+
 static void *worker_main(void *unused)
 {
     (void)unused;
@@ -33,6 +35,9 @@ static void *worker_main(void *unused)
         if (!queue_head)
             queue_tail = &queue_head;
         a->next = NULL;
+        /* This callback may block; if more are queued and nobody is idle, add a worker. */
+        if (queue_head && n_idle == 0)
+            spawn_worker();
         pthread_mutex_unlock(&ex_lock);
         ctx__after_invoke(a);
         pthread_mutex_lock(&ex_lock);

@@ -11,6 +11,8 @@
 
 static pthread_mutex_t timer_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t timer_cond;
+static pthread_cond_t fired_cond; /* signalled when an in-flight firing finishes */
+static int firing;                /* timers popped by the thread and not yet cancelled */
 static pthread_once_t timer_once = PTHREAD_ONCE_INIT;
 static struct ctx__canceler **heap;
 static size_t heap_len, heap_cap, heap_reserved;
@@ -23,6 +25,7 @@ static void init_cond(void)
     pthread_condattr_init(&attr);
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
     pthread_cond_init(&timer_cond, &attr);
+    pthread_cond_init(&fired_cond, &attr);
     pthread_condattr_destroy(&attr);
 }
 
@@ -110,9 +113,12 @@ static void *timer_main(void *unused)
         int64_t now = ctx__now_ns();
         struct ctx__canceler *t = pop_due(now);
         if (t) {
+            firing++;
             pthread_mutex_unlock(&timer_lock);
             fire(t);
             pthread_mutex_lock(&timer_lock);
+            if (--firing == 0)
+                pthread_cond_broadcast(&fired_cond);
             continue;
         }
         if (heap_len == 0)
@@ -236,12 +242,19 @@ size_t ctx__timer_pending(void)
 
 void ctx__timer_fire_due(void)
 {
+    pthread_once(&timer_once, init_cond);
     for (;;) {
         pthread_mutex_lock(&timer_lock);
         struct ctx__canceler *t = pop_due(ctx__now_ns());
-        pthread_mutex_unlock(&timer_lock);
-        if (!t)
+        if (!t) {
+            /* The timer thread may have popped a due timer just before us: wait for it, so
+             * every deadline now due is observably done when ctx_clock_advanced returns. */
+            while (firing > 0)
+                pthread_cond_wait(&fired_cond, &timer_lock);
+            pthread_mutex_unlock(&timer_lock);
             return;
+        }
+        pthread_mutex_unlock(&timer_lock);
         fire(t);
     }
 }

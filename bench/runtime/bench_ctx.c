@@ -1,0 +1,393 @@
+/* C twins of Go's context/benchmark_test.go, printed in `go test -bench` format (name, N, ns/op,
+ * B/op, allocs/op) so run.sh can put them beside Go's own numbers. Allocations are counted
+ * through the runtime's allocator seam with per-thread counters. Iteration counts grow until a
+ * run lasts CTX_BENCHTIME_MS (default 300 ms), as Go's b.N does.
+ *
+ * Where Go's benchmark relies on the garbage collector (CancelTree discards its CancelFuncs),
+ * the C twin pays for freeing explicitly inside the timed loop. Where it spawns a goroutine per
+ * operation (DeepValueNewGoRoutine), C has no goroutine: the twin hands each lookup to another,
+ * already running thread and waits for the answer; DeepValueNewThread shows what a
+ * pthread_create per operation would cost instead. */
+#define _POSIX_C_SOURCE 200809L
+#include <ctx/ctx.h>
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- allocation counting through the seam ------------------------------------------------- */
+
+static _Thread_local long tl_allocs, tl_bytes;
+static atomic_long total_allocs, total_bytes;
+
+static void *count_alloc(size_t n)
+{
+    tl_allocs++;
+    tl_bytes += (long)n;
+    return malloc(n);
+}
+
+static void flush_counts(void)
+{
+    atomic_fetch_add(&total_allocs, tl_allocs);
+    atomic_fetch_add(&total_bytes, tl_bytes);
+    tl_allocs = tl_bytes = 0;
+}
+
+/* ---- harness -------------------------------------------------------------------------------- */
+
+static int n_threads;
+static long bench_ns_target;
+static volatile long sink;
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+typedef void (*bench_fn)(long iters, void *arg);
+
+struct par {
+    bench_fn fn;
+    void *arg;
+    long iters;
+    pthread_barrier_t *start;
+};
+
+static void *par_main(void *p)
+{
+    struct par *w = p;
+    pthread_barrier_wait(w->start);
+    w->fn(w->iters, w->arg);
+    flush_counts();
+    return NULL;
+}
+
+/* Runs fn over `iters` iterations, split across n_threads when parallel (Go's RunParallel). */
+static int64_t run_once(bench_fn fn, void *arg, long iters, bool parallel)
+{
+    atomic_store(&total_allocs, 0);
+    atomic_store(&total_bytes, 0);
+    tl_allocs = tl_bytes = 0;
+    if (!parallel) {
+        int64_t t0 = now_ns();
+        fn(iters, arg);
+        int64_t t = now_ns() - t0;
+        flush_counts();
+        return t;
+    }
+    pthread_t th[64];
+    struct par w[64];
+    pthread_barrier_t start;
+    pthread_barrier_init(&start, NULL, (unsigned)n_threads + 1);
+    for (int i = 0; i < n_threads; i++) {
+        w[i] = (struct par){fn, arg, iters / n_threads + (i < iters % n_threads), &start};
+        pthread_create(&th[i], NULL, par_main, &w[i]);
+    }
+    pthread_barrier_wait(&start);
+    int64_t t0 = now_ns();
+    for (int i = 0; i < n_threads; i++)
+        pthread_join(th[i], NULL);
+    int64_t t = now_ns() - t0;
+    pthread_barrier_destroy(&start);
+    return t;
+}
+
+static void bench(const char *name, bench_fn fn, void *arg, bool parallel)
+{
+    long n = 1;
+    int64_t t;
+    for (;;) {
+        t = run_once(fn, arg, n, parallel);
+        if (t >= bench_ns_target || n >= 1000000000L)
+            break;
+        double per = t > 0 ? (double)t / (double)n : 1.0;
+        long next = (long)((double)bench_ns_target * 1.2 / per);
+        if (next > n * 100)
+            next = n * 100;
+        if (next <= n)
+            next = n + 1;
+        n = next;
+    }
+    printf("Benchmark%s-%d\t%10ld\t%12.2f ns/op\t%8ld B/op\t%8.2f allocs/op\n", name, n_threads,
+           n, (double)t / (double)n, atomic_load(&total_bytes) / n,
+           (double)atomic_load(&total_allocs) / (double)n);
+    fflush(stdout);
+}
+
+/* ---- CommonParentCancel ------------------------------------------------------------------ */
+
+static const ctx_key_t key = CTX_KEY("key");
+
+static void common_parent_cancel(long iters, void *arg)
+{
+    ctx_t *shared = arg;
+    volatile int x = 0;
+    for (long i = 0; i < iters; i++) {
+        ctx_cancel_t cancel;
+        ctx_t *c = ctx_with_cancel(shared, &cancel);
+        const char *v = ctx_value(c, &key);
+        if (!v || strcmp(v, "value") != 0)
+            abort();
+        for (int j = 0; j < 100; j++)
+            x /= x + 1;
+        ctx_cancel(&cancel);
+        for (int j = 0; j < 100; j++)
+            x /= x + 1;
+    }
+}
+
+/* ---- WithTimeout --------------------------------------------------------------------------- */
+
+static void with_timeout(long iters, void *arg)
+{
+    (void)arg;
+    ctx_cancel_t wcf[10];
+    for (long i = 0; i < iters; i++) {
+        for (int j = 0; j < 10; j++)
+            ctx_with_timeout(ctx_background(), CTX_SECONDS(3600), &wcf[j]);
+        for (int j = 0; j < 10; j++)
+            ctx_cancel(&wcf[j]);
+    }
+}
+
+static void bench_with_timeout(int concurrency)
+{
+    /* The live timers Go spreads over its Ps; the heap here is shared, so their count is what
+     * matters. */
+    ctx_cancel_t *live = malloc((size_t)concurrency * sizeof *live);
+    for (int i = 0; i < concurrency; i++)
+        ctx_with_timeout(ctx_background(), CTX_SECONDS(3600), &live[i]);
+    char name[64];
+    snprintf(name, sizeof name, "WithTimeout/concurrency=%d", concurrency);
+    bench(name, with_timeout, NULL, true);
+    for (int i = 0; i < concurrency; i++)
+        ctx_cancel(&live[i]);
+    free(live);
+}
+
+/* ---- CancelTree ------------------------------------------------------------------------------ */
+
+enum root_kind { ROOT_BACKGROUND, ROOT_OPEN, ROOT_CLOSED };
+
+struct tree_arg {
+    int depth;
+    enum root_kind root;
+    ctx_cancel_t *handles;
+};
+
+static void cancel_tree(long iters, void *p)
+{
+    struct tree_arg *a = p;
+    for (long i = 0; i < iters; i++) {
+        ctx_cancel_t root_cancel;
+        ctx_t *c = ctx_background();
+        if (a->root != ROOT_BACKGROUND) {
+            c = ctx_with_cancel(ctx_background(), &root_cancel);
+            if (a->root == ROOT_CLOSED) {
+                ctx_retain(c); /* Go keeps using ctx after cancel(): so do we */
+                ctx_cancel(&root_cancel);
+            }
+        }
+        ctx_t *root = c;
+        for (int d = 0; d < a->depth; d++)
+            c = ctx_with_cancel(c, &a->handles[d]);
+        if (a->root == ROOT_OPEN)
+            ctx_cancel(&root_cancel);
+        /* What Go leaves to its collector: drop every handle's reference. */
+        for (int d = a->depth - 1; d >= 0; d--)
+            ctx_cancel(&a->handles[d]);
+        if (a->root == ROOT_CLOSED)
+            ctx_release(root);
+    }
+}
+
+/* ---- CheckCanceled, ContextCancelDone ------------------------------------------------------- */
+
+static void check_err(long iters, void *arg)
+{
+    long s = 0;
+    for (long i = 0; i < iters; i++)
+        s += ctx_err(arg);
+    sink = s;
+}
+
+static void check_done(long iters, void *arg)
+{
+    long s = 0;
+    for (long i = 0; i < iters; i++)
+        s += ctx_done(arg);
+    sink = s;
+}
+
+/* ---- DeepValue ------------------------------------------------------------------------------ */
+
+static const ctx_key_t missing = CTX_KEY("-1");
+
+static void deep_value_same(long iters, void *arg)
+{
+    long s = 0;
+    for (long i = 0; i < iters; i++)
+        s += ctx_value(arg, &missing) != NULL;
+    sink = s;
+}
+
+/* A helper thread that performs one lookup per request: the closest C has to `go f()` plus
+ * wg.Wait() without paying for a kernel thread per operation. */
+struct handoff {
+    atomic_long request, done;
+    atomic_bool quit;
+    ctx_t *c;
+};
+
+static void *lookup_server(void *p)
+{
+    struct handoff *h = p;
+    long served = 0;
+    for (;;) {
+        long r;
+        int spins = 0;
+        while ((r = atomic_load_explicit(&h->request, memory_order_acquire)) == served) {
+            if (atomic_load_explicit(&h->quit, memory_order_relaxed))
+                return NULL;
+            if (++spins > 1000)
+                sched_yield();
+        }
+        sink = ctx_value(h->c, &missing) != NULL;
+        served = r;
+        atomic_store_explicit(&h->done, served, memory_order_release);
+    }
+}
+
+static void deep_value_handoff(long iters, void *arg)
+{
+    struct handoff *h = arg;
+    for (long i = 0; i < iters; i++) {
+        long want = atomic_load_explicit(&h->request, memory_order_relaxed) + 1;
+        atomic_store_explicit(&h->request, want, memory_order_release);
+        int spins = 0;
+        while (atomic_load_explicit(&h->done, memory_order_acquire) != want)
+            if (++spins > 1000)
+                sched_yield();
+    }
+}
+
+static void *lookup_once(void *arg)
+{
+    sink = ctx_value(arg, &missing) != NULL;
+    return NULL;
+}
+
+static void deep_value_new_thread(long iters, void *arg)
+{
+    for (long i = 0; i < iters; i++) {
+        pthread_t t;
+        pthread_create(&t, NULL, lookup_once, arg);
+        pthread_join(t, NULL);
+    }
+}
+
+static ctx_t *value_chain(int depth, ctx_key_t *keys, ctx_t **owned)
+{
+    ctx_t *c = ctx_background();
+    for (int i = 0; i < depth; i++) {
+        keys[i].name = "i";
+        c = owned[i] = ctx_with_value(c, &keys[i], &keys[i]);
+    }
+    return c;
+}
+
+static void release_chain(int depth, ctx_t **owned)
+{
+    for (int i = depth - 1; i >= 0; i--)
+        ctx_release(owned[i]);
+}
+
+int main(void)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    n_threads = cpus < 1 ? 1 : cpus > 64 ? 64 : (int)cpus;
+    const char *threads = getenv("CTX_BENCH_THREADS"); /* RunParallel's -cpu, for experiments */
+    if (threads && atoi(threads) > 0 && atoi(threads) <= 64)
+        n_threads = atoi(threads);
+    const char *bt = getenv("CTX_BENCHTIME_MS");
+    bench_ns_target = (bt ? atol(bt) : 300) * 1000000L;
+    if (bench_ns_target <= 0)
+        bench_ns_target = 300000000L;
+    ctx_set_allocator(count_alloc, free);
+    char name[96];
+
+    {
+        static char value[] = "value";
+        ctx_t *root = ctx_with_value(ctx_background(), &key, value);
+        ctx_cancel_t shared_cancel;
+        ctx_t *shared = ctx_with_cancel(root, &shared_cancel);
+        bench("CommonParentCancel", common_parent_cancel, shared, true);
+        ctx_cancel(&shared_cancel);
+        ctx_release(root);
+    }
+
+    for (int concurrency = 40; concurrency <= 400000; concurrency *= 100)
+        bench_with_timeout(concurrency);
+
+    {
+        static ctx_cancel_t handles[1000];
+        static const char *root_names[] = {"Background", "OpenCanceler", "ClosedCanceler"};
+        for (int depth = 1; depth <= 1000; depth *= 10)
+            for (int r = 0; r < 3; r++) {
+                struct tree_arg a = {depth, (enum root_kind)r, handles};
+                snprintf(name, sizeof name, "CancelTree/depth=%d/Root=%s", depth, root_names[r]);
+                bench(name, cancel_tree, &a, false);
+            }
+    }
+
+    {
+        ctx_cancel_t cancel;
+        ctx_t *c = ctx_retain(ctx_with_cancel(ctx_background(), &cancel));
+        ctx_cancel(&cancel);
+        bench("CheckCanceled/Err", check_err, c, false);
+        bench("CheckCanceled/Done", check_done, c, false);
+        ctx_release(c);
+    }
+
+    {
+        ctx_cancel_t cancel;
+        ctx_t *c = ctx_with_cancel(ctx_background(), &cancel);
+        bench("ContextCancelDone", check_done, c, true);
+        ctx_cancel(&cancel);
+    }
+
+    static const int depths[] = {10, 20, 30, 50, 100};
+    ctx_key_t keys[100];
+    ctx_t *owned[100];
+    for (size_t i = 0; i < sizeof depths / sizeof depths[0]; i++) {
+        ctx_t *c = value_chain(depths[i], keys, owned);
+        struct handoff h = {.c = c};
+        pthread_t server;
+        pthread_create(&server, NULL, lookup_server, &h);
+        snprintf(name, sizeof name, "DeepValueNewGoRoutine/depth=%d", depths[i]);
+        bench(name, deep_value_handoff, &h, false);
+        atomic_store(&h.quit, true);
+        pthread_join(server, NULL);
+        release_chain(depths[i], owned);
+    }
+    for (size_t i = 0; i < sizeof depths / sizeof depths[0]; i++) {
+        ctx_t *c = value_chain(depths[i], keys, owned);
+        snprintf(name, sizeof name, "DeepValueSameGoRoutine/depth=%d", depths[i]);
+        bench(name, deep_value_same, c, false);
+        release_chain(depths[i], owned);
+    }
+    {
+        ctx_t *c = value_chain(10, keys, owned);
+        bench("DeepValueNewThread/depth=10", deep_value_new_thread, c, false);
+        release_chain(10, owned);
+    }
+    return 0;
+}
