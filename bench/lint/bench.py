@@ -148,6 +148,7 @@ def main():
                 wall, cpu, rss, err, rc = run_timed(cmd, corpus, env)
                 if rc not in (0, 1):
                     sys.stderr.write(f"{name}: exit {rc}\n{err[-2000:]}\n")
+                    notes[name] = f"exit {rc}: {'crashed' if rc > 128 else 'failed'} in rep {r + 1}"
                 samples[name].append((wall, cpu, rss))
                 if note_fn:
                     notes[name], parsed[name] = note_fn(err), stats_of(err)
