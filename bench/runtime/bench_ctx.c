@@ -5,19 +5,24 @@
  *
  * Where Go's benchmark relies on the garbage collector (CancelTree discards its CancelFuncs),
  * the C twin pays for freeing explicitly inside the timed loop. Where it spawns a goroutine per
- * operation (DeepValueNewGoRoutine), C has no goroutine: the twin hands each lookup to another,
- * already running thread and waits for the answer; DeepValueNewThread shows what a
- * pthread_create per operation would cost instead. */
-#define _POSIX_C_SOURCE 200809L
+ * operation (DeepValueNewGoRoutine), C has no goroutine: the twin runs each lookup on a fresh
+ * coroutine stack on the same thread, as Go's scheduler runs a new goroutine; DeepValueNewThread
+ * shows what a pthread_create per operation would cost instead. Go's `x := 0` busy work is an
+ * int in C. */
+/* ucontext left POSIX in 2008; glibc keeps it under _GNU_SOURCE. */
+#define _GNU_SOURCE
 #include <ctx/ctx.h>
 
 #include <pthread.h>
+#include <setjmp.h>
+#include <stdbool.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 /* ---- allocation counting through the seam ------------------------------------------------- */
@@ -116,8 +121,8 @@ static void bench(const char *name, bench_fn fn, void *arg, bool parallel)
             next = n + 1;
         n = next;
     }
-    printf("Benchmark%s-%d\t%10ld\t%12.2f ns/op\t%8ld B/op\t%8.2f allocs/op\n", name, n_threads,
-           n, (double)t / (double)n, atomic_load(&total_bytes) / n,
+    printf("Benchmark%s-%d\t%10ld\t%12.2f ns/op\t%8ld B/op\t%8.2f allocs/op\n", name, n_threads, n,
+           (double)t / (double)n, atomic_load(&total_bytes) / n,
            (double)atomic_load(&total_allocs) / (double)n);
     fflush(stdout);
 }
@@ -126,10 +131,12 @@ static void bench(const char *name, bench_fn fn, void *arg, bool parallel)
 
 static const ctx_key_t key = CTX_KEY("key");
 
+static volatile int zero; /* keeps the compiler from folding Go's `x /= x + 1` busy work */
+
 static void common_parent_cancel(long iters, void *arg)
 {
     ctx_t *shared = arg;
-    volatile int x = 0;
+    int x = zero;
     for (long i = 0; i < iters; i++) {
         ctx_cancel_t cancel;
         ctx_t *c = ctx_with_cancel(shared, &cancel);
@@ -142,6 +149,7 @@ static void common_parent_cancel(long iters, void *arg)
         for (int j = 0; j < 100; j++)
             x /= x + 1;
     }
+    sink = x;
 }
 
 /* ---- WithTimeout --------------------------------------------------------------------------- */
@@ -239,44 +247,56 @@ static void deep_value_same(long iters, void *arg)
     sink = s;
 }
 
-/* A helper thread that performs one lookup per request: the closest C has to `go f()` plus
- * wg.Wait() without paying for a kernel thread per operation. */
-struct handoff {
-    atomic_long request, done;
-    atomic_bool quit;
+/* `go f(); wg.Wait()` runs f on another goroutine's small stack, usually on the same OS thread,
+ * and waits for it. C has no goroutines; the twin runs each lookup on a coroutine with its own
+ * 16 KiB stack on the same thread and switches back. The coroutine is made once with
+ * makecontext; each operation enters it and returns with _setjmp/_longjmp, since glibc's
+ * swapcontext makes two sigprocmask system calls per switch that a goroutine switch never pays. */
+struct coroutine {
+    jmp_buf caller, self;
+    ucontext_t boot_caller, boot;
     ctx_t *c;
+    char stack[16384];
 };
 
-static void *lookup_server(void *p)
+static struct coroutine *current;
+
+static void coroutine_main(void)
 {
-    struct handoff *h = p;
-    long served = 0;
+    struct coroutine *co = current;
+    /* Park at once; every resume performs one lookup and parks again. It never returns: when a
+     * benchmark ends the parked frame is simply abandoned with its stack. */
     for (;;) {
-        long r;
-        int spins = 0;
-        while ((r = atomic_load_explicit(&h->request, memory_order_acquire)) == served) {
-            if (atomic_load_explicit(&h->quit, memory_order_relaxed))
-                return NULL;
-            if (++spins > 1000)
-                sched_yield();
-        }
-        sink = ctx_value(h->c, &missing) != NULL;
-        served = r;
-        atomic_store_explicit(&h->done, served, memory_order_release);
+        if (!_setjmp(co->self))
+            _longjmp(co->caller, 1);
+        sink = ctx_value(co->c, &missing) != NULL;
     }
 }
 
-static void deep_value_handoff(long iters, void *arg)
+static void coroutine_start(struct coroutine *co, ctx_t *c)
 {
-    struct handoff *h = arg;
-    for (long i = 0; i < iters; i++) {
-        long want = atomic_load_explicit(&h->request, memory_order_relaxed) + 1;
-        atomic_store_explicit(&h->request, want, memory_order_release);
-        int spins = 0;
-        while (atomic_load_explicit(&h->done, memory_order_acquire) != want)
-            if (++spins > 1000)
-                sched_yield();
-    }
+    current = co;
+    co->c = c;
+    getcontext(&co->boot);
+    co->boot.uc_stack.ss_sp = co->stack;
+    co->boot.uc_stack.ss_size = sizeof co->stack;
+    co->boot.uc_link = &co->boot_caller;
+    makecontext(&co->boot, coroutine_main, 0);
+    if (!_setjmp(co->caller))
+        swapcontext(&co->boot_caller, &co->boot);
+}
+
+/* One switch there and back; a function of its own so no loop variable lives across _setjmp. */
+static __attribute__((noinline)) void coroutine_resume(struct coroutine *co)
+{
+    if (!_setjmp(co->caller))
+        _longjmp(co->self, 1);
+}
+
+static void deep_value_coroutine(long iters, void *arg)
+{
+    for (long i = 0; i < iters; i++)
+        coroutine_resume(arg);
 }
 
 static void *lookup_once(void *arg)
@@ -368,14 +388,10 @@ int main(void)
     ctx_key_t keys[100];
     ctx_t *owned[100];
     for (size_t i = 0; i < sizeof depths / sizeof depths[0]; i++) {
-        ctx_t *c = value_chain(depths[i], keys, owned);
-        struct handoff h = {.c = c};
-        pthread_t server;
-        pthread_create(&server, NULL, lookup_server, &h);
+        static struct coroutine co;
+        coroutine_start(&co, value_chain(depths[i], keys, owned));
         snprintf(name, sizeof name, "DeepValueNewGoRoutine/depth=%d", depths[i]);
-        bench(name, deep_value_handoff, &h, false);
-        atomic_store(&h.quit, true);
-        pthread_join(server, NULL);
+        bench(name, deep_value_coroutine, &co, false);
         release_chain(depths[i], owned);
     }
     for (size_t i = 0; i < sizeof depths / sizeof depths[0]; i++) {

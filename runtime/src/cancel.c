@@ -1,57 +1,81 @@
 /* Cancellation: the parent/child links between cancelers and the propagation of a cancel through
  * a subtree. Propagation is iterative (an intrusive work list, so a 100,000-deep chain needs no
  * stack), holds one context lock at a time, and runs no user code: after-funcs are handed to the
- * executor once every lock is released. */
+ * executor once every lock is released.
+ *
+ * Go holds each parent's lock while it cancels the children, so any cancel() that returns has
+ * seen its whole subtree cancelled, even when another goroutine got there first. Without nested
+ * locks we get the same guarantee from `settled`: the thread that sets a node's err settles the
+ * node once its subtree is done (post-order, with the node itself as the marker in the work
+ * list), and a canceller that finds err already set waits for `settled`. */
 #define _POSIX_C_SOURCE 200809L
 #include "internal.h"
 
 #include <errno.h>
 #include <unistd.h>
 
+/* Marks a canceler done without locking; only for a node nobody else can see yet. */
+static void born_done(struct ctx__canceler *child, int err, int cause)
+{
+    atomic_store_explicit(&child->cause, cause, memory_order_relaxed);
+    atomic_store_explicit(&child->err, err, memory_order_release);
+    atomic_store_explicit(&child->settled, 1, memory_order_release);
+}
+
 void ctx__link_child(struct ctx__canceler *parent, struct ctx__canceler *child)
 {
-    pthread_mutex_lock(&parent->lock);
-    int err = atomic_load_explicit(&parent->err, memory_order_relaxed);
+    int err = atomic_load_explicit(&parent->err, memory_order_acquire);
     if (err == 0) {
-        child->sib_prev = NULL;
-        child->sib_next = parent->children;
-        if (parent->children)
-            parent->children->sib_prev = child;
-        parent->children = child;
-        child->linked = true;
+        pthread_mutex_lock(&parent->lock);
+        err = atomic_load_explicit(&parent->err, memory_order_relaxed);
+        if (err == 0) {
+            child->sib_prev = NULL;
+            child->sib_next = parent->children;
+            if (parent->children)
+                parent->children->sib_prev = child;
+            parent->children = child;
+            atomic_store_explicit(&child->linked, true, memory_order_relaxed);
+            pthread_mutex_unlock(&parent->lock);
+            return;
+        }
         pthread_mutex_unlock(&parent->lock);
-        return;
     }
-    int cause = atomic_load_explicit(&parent->cause, memory_order_relaxed);
-    pthread_mutex_unlock(&parent->lock);
-    /* Born into a finished parent: done at once with the parent's error and cause. Nothing else
-     * can see `child` yet, so there is no subtree and nothing to unlink. */
-    ctx__cancel_tree(child, err, cause, false);
+    /* Born into a finished parent: done at once with the parent's error and cause. */
+    born_done(child, err, atomic_load_explicit(&parent->cause, memory_order_relaxed));
 }
 
 void ctx__unlink_child(struct ctx__canceler *child)
 {
-    struct ctx__canceler *parent = child->base.parent ? child->base.parent->cc : NULL;
-    if (!parent)
+    /* `linked` only ever goes from true to false after construction, so a false read needs no
+     * lock; a true one is rechecked under the parent's lock. */
+    if (!atomic_load_explicit(&child->linked, memory_order_acquire))
         return;
+    struct ctx__canceler *parent = child->base.parent->cc;
     pthread_mutex_lock(&parent->lock);
-    if (child->linked) {
+    if (atomic_load_explicit(&child->linked, memory_order_relaxed)) {
         if (child->sib_prev)
             child->sib_prev->sib_next = child->sib_next;
         else
             parent->children = child->sib_next;
         if (child->sib_next)
             child->sib_next->sib_prev = child->sib_prev;
-        child->linked = false;
+        atomic_store_explicit(&child->linked, false, memory_order_release);
     }
     pthread_mutex_unlock(&parent->lock);
 }
 
-/* Marks one canceler done under its lock and moves its children onto the work list (each with a
- * reference, so it stays alive once the lock is gone) and its after-funcs onto `batch`.
+static void settle(struct ctx__canceler *n)
+{
+    atomic_store_explicit(&n->settled, 1, memory_order_seq_cst);
+    ctx__wake_waiters(n);
+}
+
+/* Marks one canceler done under its lock and moves its after-funcs onto `batch` and its
+ * children onto the work list, each with a reference so it outlives the lock. With `marker`,
+ * `n` goes onto the list first, beneath its children, so it pops again once they are all done.
  * Returns false if it was already done. */
-static bool cancel_one(struct ctx__canceler *n, int err, int cause, struct ctx__canceler **work,
-                       struct ctx__after **batch)
+static bool cancel_one(struct ctx__canceler *n, int err, int cause, bool marker,
+                       struct ctx__canceler **work, struct ctx__after **batch)
 {
     pthread_mutex_lock(&n->lock);
     if (atomic_load_explicit(&n->err, memory_order_relaxed) != 0) {
@@ -62,16 +86,24 @@ static bool cancel_one(struct ctx__canceler *n, int err, int cause, struct ctx__
     /* seq_cst pairs with ctx_wait's waiter count: either the waiter sees err or we see it. */
     atomic_store_explicit(&n->err, err, memory_order_seq_cst);
 
+    if (marker) {
+        n->marker = true;
+        n->work_next = *work;
+        *work = n;
+    }
     for (struct ctx__canceler *k = n->children, *next; k; k = next) {
         next = k->sib_next;
-        k->linked = false;
         k->sib_prev = k->sib_next = NULL;
         /* A child whose last reference is already gone is being destroyed by another thread,
          * which will find it unlinked; it needs no cancelling. */
-        if (ctx__try_retain(&k->base)) {
+        bool alive = ctx__try_retain(&k->base);
+        if (alive) {
             k->work_next = *work;
             *work = k;
         }
+        /* Last touch of a dying child: once it reads linked == false (acquire) without taking
+         * our lock, it may free itself, so every access above must happen before (release). */
+        atomic_store_explicit(&k->linked, false, memory_order_release);
     }
     n->children = NULL;
 
@@ -97,6 +129,7 @@ static bool cancel_one(struct ctx__canceler *n, int err, int cause, struct ctx__
     pthread_mutex_unlock(&n->lock);
 
     ctx__wake_waiters(n);
+    /* After the seq_cst store of err: pairs with arm_timer's queue-then-check in context.c. */
     if (n->base.kind == CTX__TIMER)
         ctx__timer_remove(n);
     return true;
@@ -107,14 +140,28 @@ void ctx__cancel_tree(struct ctx__canceler *root, int err, int cause, bool detac
     struct ctx__canceler *work = NULL;
     struct ctx__after *batch = NULL;
 
-    cancel_one(root, err, cause, &work, &batch);
-    while (work) {
-        struct ctx__canceler *n = work;
-        work = n->work_next;
-        n->work_next = NULL;
-        /* A child inherits both the error and the cause, as in Go. */
-        cancel_one(n, err, cause, &work, &batch);
-        ctx__unref(&n->base);
+    if (atomic_load_explicit(&root->settled, memory_order_acquire)) {
+        /* Already cancelled and propagated: nothing to do but detach. */
+    } else if (cancel_one(root, err, cause, false, &work, &batch)) {
+        while (work) {
+            struct ctx__canceler *n = work;
+            work = n->work_next;
+            n->work_next = NULL;
+            if (n->marker) {
+                n->marker = false;
+                settle(n);
+            } else if (cancel_one(n, err, cause, true, &work, &batch)) {
+                continue; /* keeps its reference until its marker pops */
+            } else {
+                /* Another thread is cancelling this child: our subtree is only done once its
+                 * is (the other thread never waits for us, so this cannot deadlock). */
+                ctx__wait_settled(n);
+            }
+            ctx__unref(&n->base);
+        }
+        settle(root);
+    } else {
+        ctx__wait_settled(root);
     }
     if (detach)
         ctx__unlink_child(root);

@@ -43,7 +43,9 @@ static void destroy_one(struct ctx *c)
         /* A context whose last reference goes without being cancelled (a ctx_with_value child of
          * a never-cancelled canceler, say) must leave its parent's list and the timer heap. */
         ctx__unlink_child(cc);
-        if (c->kind == CTX__TIMER)
+        /* Cancelling removes the timer; only a context freed without ever being cancelled (a
+         * misused ctx_release) can still be queued. */
+        if (c->kind == CTX__TIMER && !atomic_load_explicit(&cc->settled, memory_order_acquire))
             ctx__timer_remove(cc);
         ctx__done_fd_close(cc);
         pthread_mutex_destroy(&cc->lock);
@@ -144,6 +146,29 @@ static void fill_handle(ctx_cancel_t *cancel, ctx_t *c)
     cancel->ctx__state = c ? CTX__HANDLE_LIVE : CTX__HANDLE_SPENT;
 }
 
+/* Starts the deadline of a new timer context, or finishes it at once if the deadline has passed
+ * (Go does the same). On out-of-memory, undoes the construction and returns false. */
+static bool arm_timer(struct ctx__canceler *c)
+{
+    if (c->deadline_ns <= ctx__now_ns()) {
+        ctx__cancel_tree(c, ETIMEDOUT, c->timeout_cause, true);
+        return true;
+    }
+    while (!ctx__timer_add(c)) {
+        if (!ctx__timer_grow(c)) {
+            /* Already linked under the parent: unlink it the way a cancel does, then free. */
+            ctx__cancel_tree(c, ECANCELED, ECANCELED, true);
+            ctx__unref(&c->base);
+            return false;
+        }
+    }
+    /* No lock against a concurrent cancel from the parent: it stores err before removing the
+     * timer, we queued before loading err, so one of us sees the other (both seq_cst). */
+    if (atomic_load_explicit(&c->err, memory_order_seq_cst) != 0)
+        ctx__timer_remove(c);
+    return true;
+}
+
 /* Builds a canceler under `parent`. With `has_deadline`, a deadline earlier than the parent's
  * gets a timer; otherwise the parent's deadline (if any) is inherited, as in Go. */
 static ctx_t *new_canceler(const char *function, ctx_t *parent, bool has_deadline,
@@ -159,24 +184,26 @@ static ctx_t *new_canceler(const char *function, ctx_t *parent, bool has_deadlin
 
     struct ctx__canceler *pcc = parent->cc;
     bool own_timer = has_deadline && !(pcc && pcc->has_deadline && pcc->deadline_ns < deadline_ns);
-    if (own_timer && !ctx__timer_reserve())
+    if (own_timer && !ctx__timer_start())
         return NULL;
     struct ctx__canceler *c = ctx__alloc(sizeof *c);
-    if (!c) {
-        if (own_timer)
-            ctx__timer_unreserve();
+    if (!c)
         return NULL;
-    }
     init_header(&c->base, own_timer ? CTX__TIMER : CTX__CANCEL, parent);
     c->base.cc = c;
     atomic_init(&c->err, 0);
     atomic_init(&c->cause, 0);
     atomic_init(&c->waiters, 0);
+    atomic_init(&c->settled, 0);
+    atomic_init(&c->linked, false);
     c->done_fd = -1;
     c->done_wfd = -1;
     c->timeout_cause = timeout_cause ? timeout_cause : ETIMEDOUT;
     c->heap_index = -1;
-    c->linked = false;
+    c->timer_shard = 0;
+    if (own_timer)
+        ctx__timer_pick_shard(c); /* before linking: a cancel from the parent reads it */
+    c->marker = false;
     if (own_timer) {
         c->has_deadline = true;
         c->deadline_ns = deadline_ns;
@@ -193,19 +220,8 @@ static ctx_t *new_canceler(const char *function, ctx_t *parent, bool has_deadlin
     if (pcc)
         ctx__link_child(pcc, c);
 
-    if (own_timer) {
-        if (deadline_ns <= ctx__now_ns()) {
-            ctx__timer_unreserve();
-            ctx__cancel_tree(c, ETIMEDOUT, c->timeout_cause, true);
-        } else {
-            pthread_mutex_lock(&c->lock);
-            if (atomic_load_explicit(&c->err, memory_order_relaxed) == 0)
-                ctx__timer_add(c);
-            else
-                ctx__timer_unreserve();
-            pthread_mutex_unlock(&c->lock);
-        }
-    }
+    if (own_timer && !arm_timer(c))
+        return NULL;
     fill_handle(cancel, &c->base);
     return &c->base;
 }

@@ -45,15 +45,18 @@ struct ctx__after;
  * published with a store after `cause`, so readers never need the lock. */
 struct ctx__canceler {
     struct ctx base;
-    atomic_int err;     /* 0, ECANCELED or ETIMEDOUT; written once */
-    atomic_int cause;   /* valid once err != 0 */
-    atomic_int waiters; /* threads in ctx_wait on this canceler */
-    int done_fd;        /* -1 until ctx_done_fd asks; readable end */
-    int done_wfd;       /* write end (same as done_fd for an eventfd) */
-    int timeout_cause;  /* CTX__TIMER: cause reported when the deadline fires */
-    int32_t heap_index; /* CTX__TIMER: position in the timer heap, -1 when not queued; timer lock */
+    atomic_int err;      /* 0, ECANCELED or ETIMEDOUT; written once */
+    atomic_int cause;    /* valid once err != 0 */
+    atomic_int waiters;  /* threads in ctx_wait or ctx__wait_settled on this canceler */
+    atomic_int settled;  /* 1 once err is set and the whole subtree is cancelled too */
+    int done_fd;         /* -1 until ctx_done_fd asks; readable end */
+    int done_wfd;        /* write end (same as done_fd for an eventfd) */
+    int timeout_cause;   /* CTX__TIMER: cause reported when the deadline fires */
+    int32_t heap_index;  /* CTX__TIMER: position in its timer heap, -1 when not queued */
+    uint8_t timer_shard; /* CTX__TIMER: which timer heap */
     bool has_deadline;
-    bool linked;         /* in the parent canceler's `children`; guarded by the parent's lock */
+    bool marker;         /* on a cancellation work list as its own post-order marker */
+    atomic_bool linked;  /* in the parent canceler's `children`; written under the parent's lock */
     int64_t deadline_ns; /* own or inherited */
     pthread_mutex_t lock;
     struct ctx__canceler *children; /* doubly linked through sib_prev/sib_next */
@@ -113,11 +116,14 @@ void ctx__unlink_child(struct ctx__canceler *child);
 size_t ctx__child_count(ctx_t *c);
 
 /* timer.c */
-/* Reserves room for one more timer (starting the timer thread if needed); false on failure. */
-bool ctx__timer_reserve(void);
-void ctx__timer_unreserve(void);
-/* Queues `t` using a reservation. Called with t->lock held while t is not done. */
-void ctx__timer_add(struct ctx__canceler *t);
+/* Starts the timer thread if it is not running; false if it cannot be started. */
+bool ctx__timer_start(void);
+/* Chooses the heap for `t` (the calling thread's shard). */
+void ctx__timer_pick_shard(struct ctx__canceler *t);
+/* Queues `t`; false if its heap is full (call ctx__timer_grow, outside any lock, and retry). */
+bool ctx__timer_add(struct ctx__canceler *t);
+/* Makes room in the heap of `t`; false if out of memory. */
+bool ctx__timer_grow(struct ctx__canceler *t);
 void ctx__timer_remove(struct ctx__canceler *t);
 size_t ctx__timer_pending(void);
 void ctx__timer_fire_due(void);
@@ -125,6 +131,8 @@ void ctx__timer_kick(void);
 
 /* wait.c */
 void ctx__wake_waiters(struct ctx__canceler *cc);
+/* Blocks until `cc` is settled (see cancel.c). */
+void ctx__wait_settled(struct ctx__canceler *cc);
 
 /* donefd.c */
 void ctx__done_fd_close(struct ctx__canceler *cc);

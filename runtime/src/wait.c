@@ -43,6 +43,20 @@ void ctx__wake_waiters(struct ctx__canceler *cc)
     pthread_mutex_unlock(&s->lock);
 }
 
+void ctx__wait_settled(struct ctx__canceler *cc)
+{
+    if (atomic_load_explicit(&cc->settled, memory_order_acquire))
+        return;
+    pthread_once(&stripes_once, init_stripes);
+    struct stripe *s = stripe_of(cc);
+    pthread_mutex_lock(&s->lock);
+    atomic_fetch_add_explicit(&cc->waiters, 1, memory_order_seq_cst);
+    while (!atomic_load_explicit(&cc->settled, memory_order_seq_cst))
+        pthread_cond_wait(&s->cond, &s->lock);
+    atomic_fetch_sub_explicit(&cc->waiters, 1, memory_order_relaxed);
+    pthread_mutex_unlock(&s->lock);
+}
+
 int ctx_wait(ctx_t *c, int64_t timeout_ns)
 {
     if (!c) {
