@@ -210,6 +210,50 @@ static void test_refcount_races(void **state)
     tu_release_misuse();
 }
 
+struct race {
+    ctx_cancel_t cancel;
+    pthread_barrier_t *start;
+};
+
+static void *cancel_after_barrier(void *p)
+{
+    struct race *r = p;
+    pthread_barrier_wait(r->start);
+    ctx_cancel(&r->cancel);
+    return NULL;
+}
+
+/* Go cancels children under the parent's lock, so a cancel() that loses the race to another
+ * still returns only once the subtree is cancelled. Here: B's ctx_cancel(child) races A's
+ * ctx_cancel(parent); whoever wins, when B returns the leaf below the child must be done. */
+static void test_losing_canceller_waits_for_subtree(void **state)
+{
+    (void)state;
+    enum { DEPTH = 200 };
+    static ctx_cancel_t chain[DEPTH];
+    for (int round = 0; round < ROUNDS; round++) {
+        pthread_barrier_t start;
+        pthread_barrier_init(&start, NULL, 2);
+        struct race a = {.start = &start};
+        ctx_cancel_t child_cancel;
+        ctx_t *parent = ctx_with_cancel(ctx_background(), &a.cancel);
+        ctx_t *c = ctx_with_cancel(parent, &child_cancel);
+        for (int i = 0; i < DEPTH; i++)
+            c = ctx_with_cancel(c, &chain[i]);
+        ctx_t *leaf = ctx_retain(c);
+        pthread_t t;
+        assert_int_equal(pthread_create(&t, NULL, cancel_after_barrier, &a), 0);
+        pthread_barrier_wait(&start);
+        ctx_cancel(&child_cancel);
+        assert_int_equal(ctx_err(leaf), ECANCELED);
+        pthread_join(t, NULL);
+        for (int i = 0; i < DEPTH; i++)
+            ctx_cancel(&chain[i]);
+        ctx_release(leaf);
+        pthread_barrier_destroy(&start);
+    }
+}
+
 static double seconds_since(const struct timespec *t0)
 {
     struct timespec t1;
@@ -256,6 +300,7 @@ int main(void)
         cmocka_unit_test(test_after_func_registered_while_cancelling),
         cmocka_unit_test(test_done_fd_from_many_threads),
         cmocka_unit_test(test_refcount_races),
+        cmocka_unit_test(test_losing_canceller_waits_for_subtree),
         cmocka_unit_test(test_100k_timers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
