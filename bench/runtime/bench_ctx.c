@@ -105,8 +105,12 @@ static int64_t run_once(bench_fn fn, void *arg, long iters, bool parallel)
     return t;
 }
 
+static const char *bench_filter; /* CTX_BENCH_FILTER: run only names containing it */
+
 static void bench(const char *name, bench_fn fn, void *arg, bool parallel)
 {
+    if (bench_filter && !strstr(name, bench_filter))
+        return;
     long n = 1;
     int64_t t;
     for (;;) {
@@ -341,6 +345,7 @@ int main(void)
     bench_ns_target = (bt ? atol(bt) : 300) * 1000000L;
     if (bench_ns_target <= 0)
         bench_ns_target = 300000000L;
+    bench_filter = getenv("CTX_BENCH_FILTER");
     ctx_set_allocator(count_alloc, free);
     char name[96];
 

@@ -75,17 +75,17 @@ ctx_after_t ctx_after_func(ctx_t *c, void (*fn)(void *), void *arg)
         return h;
 
     atomic_fetch_add_explicit(&cc->base.refs, 1, memory_order_relaxed);
-    pthread_mutex_lock(&cc->lock);
+    ctx__lock(&cc->lock);
     if (atomic_load_explicit(&cc->err, memory_order_relaxed) == 0) {
         a->next = cc->afters;
         if (cc->afters)
             cc->afters->prev = a;
         cc->afters = a;
         a->linked = true;
-        pthread_mutex_unlock(&cc->lock);
+        ctx__unlock(&cc->lock);
         return h;
     }
-    pthread_mutex_unlock(&cc->lock);
+    ctx__unlock(&cc->lock);
     ctx__after_run_batch(a); /* already done: run at once, still off this thread */
     return h;
 }
@@ -111,7 +111,7 @@ bool ctx_after_stop(ctx_after_t *h)
     if (stopped && a->cc) {
         struct ctx__canceler *cc = a->cc;
         bool was_linked = false;
-        pthread_mutex_lock(&cc->lock);
+        ctx__lock(&cc->lock);
         if (a->linked) {
             if (a->prev)
                 a->prev->next = a->next;
@@ -122,7 +122,7 @@ bool ctx_after_stop(ctx_after_t *h)
             a->linked = false;
             was_linked = true;
         }
-        pthread_mutex_unlock(&cc->lock);
+        ctx__unlock(&cc->lock);
         /* If a cancel already detached it, that cancel sees STOPPED and drops the list ref. */
         if (was_linked)
             put_list_ref(a);

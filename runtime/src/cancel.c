@@ -26,7 +26,7 @@ void ctx__link_child(struct ctx__canceler *parent, struct ctx__canceler *child)
 {
     int err = atomic_load_explicit(&parent->err, memory_order_acquire);
     if (err == 0) {
-        pthread_mutex_lock(&parent->lock);
+        ctx__lock(&parent->lock);
         err = atomic_load_explicit(&parent->err, memory_order_relaxed);
         if (err == 0) {
             child->sib_prev = NULL;
@@ -35,10 +35,10 @@ void ctx__link_child(struct ctx__canceler *parent, struct ctx__canceler *child)
                 parent->children->sib_prev = child;
             parent->children = child;
             atomic_store_explicit(&child->linked, true, memory_order_relaxed);
-            pthread_mutex_unlock(&parent->lock);
+            ctx__unlock(&parent->lock);
             return;
         }
-        pthread_mutex_unlock(&parent->lock);
+        ctx__unlock(&parent->lock);
     }
     /* Born into a finished parent: done at once with the parent's error and cause. */
     born_done(child, err, atomic_load_explicit(&parent->cause, memory_order_relaxed));
@@ -51,7 +51,7 @@ void ctx__unlink_child(struct ctx__canceler *child)
     if (!atomic_load_explicit(&child->linked, memory_order_acquire))
         return;
     struct ctx__canceler *parent = child->base.parent->cc;
-    pthread_mutex_lock(&parent->lock);
+    ctx__lock(&parent->lock);
     if (atomic_load_explicit(&child->linked, memory_order_relaxed)) {
         if (child->sib_prev)
             child->sib_prev->sib_next = child->sib_next;
@@ -61,7 +61,7 @@ void ctx__unlink_child(struct ctx__canceler *child)
             child->sib_next->sib_prev = child->sib_prev;
         atomic_store_explicit(&child->linked, false, memory_order_release);
     }
-    pthread_mutex_unlock(&parent->lock);
+    ctx__unlock(&parent->lock);
 }
 
 static void settle(struct ctx__canceler *n)
@@ -77,9 +77,9 @@ static void settle(struct ctx__canceler *n)
 static bool cancel_one(struct ctx__canceler *n, int err, int cause, bool marker,
                        struct ctx__canceler **work, struct ctx__after **batch)
 {
-    pthread_mutex_lock(&n->lock);
+    ctx__lock(&n->lock);
     if (atomic_load_explicit(&n->err, memory_order_relaxed) != 0) {
-        pthread_mutex_unlock(&n->lock);
+        ctx__unlock(&n->lock);
         return false;
     }
     atomic_store_explicit(&n->cause, cause, memory_order_relaxed);
@@ -126,7 +126,7 @@ static bool cancel_one(struct ctx__canceler *n, int err, int cause, bool marker,
             w = write(n->done_wfd, &one, sizeof one);
         } while (w < 0 && errno == EINTR);
     }
-    pthread_mutex_unlock(&n->lock);
+    ctx__unlock(&n->lock);
 
     ctx__wake_waiters(n);
     /* After the seq_cst store of err: pairs with arm_timer's queue-then-check in context.c. */
@@ -204,11 +204,11 @@ size_t ctx__child_count(ctx_t *c)
     size_t n = 0;
     if (!cc)
         return 0;
-    pthread_mutex_lock(&cc->lock);
+    ctx__lock(&cc->lock);
     for (struct ctx__canceler *k = cc->children; k; k = k->sib_next)
         n++;
     for (struct ctx__after *a = cc->afters; a; a = a->next)
         n++;
-    pthread_mutex_unlock(&cc->lock);
+    ctx__unlock(&cc->lock);
     return n;
 }

@@ -48,7 +48,6 @@ static void destroy_one(struct ctx *c)
         if (c->kind == CTX__TIMER && !atomic_load_explicit(&cc->settled, memory_order_acquire))
             ctx__timer_remove(cc);
         ctx__done_fd_close(cc);
-        pthread_mutex_destroy(&cc->lock);
     }
     c->magic = CTX__MAGIC_DEAD;
     ctx__free(c);
@@ -123,8 +122,6 @@ static void init_header(struct ctx *c, enum ctx__kind kind, struct ctx *parent)
     if (parent->kind != CTX__ROOT)
         atomic_fetch_add_explicit(&parent->refs, 1, memory_order_relaxed);
     c->cc = parent->cc;
-    c->key = NULL;
-    c->value = NULL;
 }
 
 static bool check_parent(const char *function, ctx_t *parent)
@@ -211,7 +208,7 @@ static ctx_t *new_canceler(const char *function, ctx_t *parent, bool has_deadlin
         c->has_deadline = pcc ? pcc->has_deadline : false;
         c->deadline_ns = pcc ? pcc->deadline_ns : 0;
     }
-    pthread_mutex_init(&c->lock, NULL);
+    ctx__lock_init(&c->lock);
     c->children = NULL;
     c->sib_prev = c->sib_next = NULL;
     c->work_next = NULL;
@@ -274,13 +271,13 @@ ctx_t *ctx_with_value(ctx_t *parent, const ctx_key_t *key, void *value)
         ctx__misuse("ctx_with_value", "NULL key (declare keys with CTX_KEY)");
         return NULL;
     }
-    struct ctx *c = ctx__alloc(sizeof *c);
-    if (!c)
+    struct ctx__value *v = ctx__alloc(sizeof *v);
+    if (!v)
         return NULL;
-    init_header(c, CTX__VALUE, parent);
-    c->key = key;
-    c->value = value;
-    return c;
+    init_header(&v->base, CTX__VALUE, parent);
+    v->key = key;
+    v->value = value;
+    return &v->base;
 }
 
 ctx_t *ctx_without_cancel(ctx_t *parent)
@@ -353,9 +350,12 @@ void *ctx_value(ctx_t *c, const ctx_key_t *key)
         ctx__misuse("ctx_value", "NULL key");
         return NULL;
     }
-    /* Only value nodes have a non-NULL key, so one comparison per level suffices. */
-    for (; c; c = c->parent)
-        if (c->key == key)
-            return c->value;
+    for (; c; c = c->parent) {
+        if (c->kind == CTX__VALUE) {
+            struct ctx__value *v = (struct ctx__value *)c;
+            if (v->key == key)
+                return v->value;
+        }
+    }
     return NULL;
 }

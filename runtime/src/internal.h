@@ -26,6 +26,32 @@ enum ctx__kind {
 
 struct ctx__canceler;
 
+/* The per-context lock: a test-and-set lock of four bytes instead of a 40-byte pthread mutex.
+ * Critical sections are a few pointer updates (never user code, never an allocation), so
+ * spinning briefly and then yielding beats parking; the size keeps a canceler within glibc's
+ * fastbin range. */
+typedef struct ctx__lock {
+    atomic_int held;
+} ctx__lock_t;
+
+void ctx__lock_slow(ctx__lock_t *l);
+
+static inline void ctx__lock_init(ctx__lock_t *l)
+{
+    atomic_init(&l->held, 0);
+}
+
+static inline void ctx__lock(ctx__lock_t *l)
+{
+    if (atomic_exchange_explicit(&l->held, 1, memory_order_acquire) != 0)
+        ctx__lock_slow(l);
+}
+
+static inline void ctx__unlock(ctx__lock_t *l)
+{
+    atomic_store_explicit(&l->held, 0, memory_order_release);
+}
+
 /* Common header of every context. Immutable after construction except `refs`. Value lookups
  * walk `parent`; cancellation state lives in the nearest canceler `cc`, so ctx_err on any kind of
  * context is one load of an immutable pointer and one atomic load. */
@@ -35,7 +61,12 @@ struct ctx {
     uint8_t kind;
     struct ctx *parent;       /* strong reference, except to roots */
     struct ctx__canceler *cc; /* nearest cancelable ancestor-or-self; NULL: never cancelled */
-    const ctx_key_t *key;     /* CTX__VALUE only, NULL otherwise */
+};
+
+/* ctx_with_value */
+struct ctx__value {
+    struct ctx base;
+    const ctx_key_t *key;
     void *value;
 };
 
@@ -57,8 +88,8 @@ struct ctx__canceler {
     bool has_deadline;
     bool marker;         /* on a cancellation work list as its own post-order marker */
     atomic_bool linked;  /* in the parent canceler's `children`; written under the parent's lock */
+    ctx__lock_t lock;    /* beside the flags: the layout stays at 120 bytes, a glibc fastbin size */
     int64_t deadline_ns; /* own or inherited */
-    pthread_mutex_t lock;
     struct ctx__canceler *children; /* doubly linked through sib_prev/sib_next */
     struct ctx__canceler *sib_prev, *sib_next;
     struct ctx__canceler *work_next; /* cancellation work list: written only by the unlinker */

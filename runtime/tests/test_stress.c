@@ -277,7 +277,7 @@ static void test_100k_timers(void **state)
     assert_int_equal(ctx__timer_pending(), N);
     /* One allocation per timer context, plus the heap's amortised doublings. */
     assert_true(tu_alloc_count() - allocs0 <= N + 32);
-    assert_true(sizeof(struct ctx__canceler) <= 256);
+    assert_true(sizeof(struct ctx__canceler) <= 128);
     for (int i = 0; i < N; i += 2) /* cancel in an order that exercises heap removal */
         ctx_cancel(&cancels[i]);
     for (int i = N - 1; i > 0; i -= 2)
