@@ -184,9 +184,11 @@ CTX_API void ctx_release(ctx_t *c);
  */
 
 /** Arranges for fn(arg) to run once on a runtime worker thread after `c` is done (at once if it
- * already is). The registration keeps what it needs alive by itself; `c` is borrowed. The handle
- * must be passed to ctx_after_stop exactly once to free it. Misuse or no memory: returns a handle
- * whose stop returns false and fn is never called. */
+ * already is), never on the cancelling thread. The registration keeps what it needs alive by
+ * itself; `c` is borrowed. The handle must be passed to ctx_after_stop exactly once to free it.
+ * Workers are a small pool (up to 8 threads, grown when all are busy): a callback that blocks
+ * for long holds one of them, and pending callbacks are drained at exit. Misuse or no memory:
+ * returns a handle whose stop returns false and fn is never called. */
 CTX_API ctx_after_t ctx_after_func(ctx_t *c, void (*fn)(void *), void *arg);
 
 /** Stops the registration: returns true only if this prevented fn from being called, false if fn
