@@ -118,15 +118,18 @@ static bool cancel_one(struct ctx__canceler *n, int err, int cause, bool marker,
     }
     n->afters = NULL;
 
-    if (n->done_wfd >= 0) {
-        /* Written after err is stored: a readable fd implies ctx_err != 0. */
+    int wfd = n->done_wfd;
+    ctx__unlock(&n->lock);
+
+    if (wfd >= 0) {
+        /* Written after err is stored: a readable fd implies ctx_err != 0. The descriptor lives
+         * as long as `n`, which our caller keeps alive. */
         uint64_t one = 1;
         ssize_t w;
         do {
-            w = write(n->done_wfd, &one, sizeof one);
+            w = write(wfd, &one, sizeof one);
         } while (w < 0 && errno == EINTR);
     }
-    ctx__unlock(&n->lock);
 
     ctx__wake_waiters(n);
     /* After the seq_cst store of err: pairs with arm_timer's queue-then-check in context.c. */

@@ -171,6 +171,11 @@ void ctx__done_fd_close(struct ctx__canceler *cc);
 /* after.c */
 void ctx__after_run_batch(struct ctx__after *batch);
 
+/* shutdown.c: registers (once) the exit handler that joins the runtime's threads. */
+void ctx__shutdown_at_exit(void);
+void ctx__timer_shutdown(void);    /* timer.c */
+void ctx__executor_shutdown(void); /* executor.c */
+
 /* executor.c */
 bool ctx__executor_ensure(void);
 void ctx__executor_submit(struct ctx__after *list);

@@ -9,7 +9,6 @@
 #include "internal.h"
 
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define SHARDS 8
@@ -28,7 +27,7 @@ static pthread_cond_t pass_cond; /* signalled when a pass ends */
 static pthread_once_t ctl_once = PTHREAD_ONCE_INIT;
 static _Atomic int64_t next_wake = INT64_MAX;
 static atomic_bool thread_up;
-static bool stopping, kicked, in_pass, atexit_registered;
+static bool stopping, kicked, in_pass;
 static pthread_t timer_thread;
 static atomic_uint shard_counter;
 static _Thread_local int my_shard = -1;
@@ -168,7 +167,7 @@ static void *timer_main(void *unused)
     return NULL;
 }
 
-static void timer_shutdown(void)
+void ctx__timer_shutdown(void)
 {
     pthread_mutex_lock(&ctl_lock);
     if (!atomic_load(&thread_up)) {
@@ -208,8 +207,7 @@ bool ctx__timer_start(void)
     if (!ok && pthread_create(&timer_thread, NULL, timer_main, NULL) == 0) {
         atomic_store(&thread_up, true);
         ok = true;
-        if (!atexit_registered)
-            atexit_registered = atexit(timer_shutdown) == 0;
+        ctx__shutdown_at_exit();
     }
     pthread_mutex_unlock(&ctl_lock);
     return ok;
