@@ -64,29 +64,46 @@ void ctx__unlink_child(struct ctx__canceler *child)
     ctx__unlock(&parent->lock);
 }
 
+/* Marks a non-leaf settled once its subtree is done. Under the lock, like every publication a
+ * waiter may be registered for (see ctx_wait). */
 static void settle(struct ctx__canceler *n)
 {
-    atomic_store_explicit(&n->settled, 1, memory_order_seq_cst);
-    ctx__wake_waiters(n);
+    ctx__lock(&n->lock);
+    atomic_store_explicit(&n->settled, 1, memory_order_release);
+    int waiters = atomic_load_explicit(&n->waiters, memory_order_relaxed);
+    ctx__unlock(&n->lock);
+    if (waiters)
+        ctx__wake_waiters(n);
 }
 
+enum cancel_result { ALREADY_DONE, DONE_LEAF, DONE_WITH_SUBTREE };
+
 /* Marks one canceler done under its lock and moves its after-funcs onto `batch` and its
- * children onto the work list, each with a reference so it outlives the lock. With `marker`,
- * `n` goes onto the list first, beneath its children, so it pops again once they are all done.
- * Returns false if it was already done. */
-static bool cancel_one(struct ctx__canceler *n, int err, int cause, bool marker,
-                       struct ctx__canceler **work, struct ctx__after **batch)
+ * children onto the work list, each with a reference so it outlives the lock. A node without
+ * children is settled at once (DONE_LEAF). Otherwise, with `marker`, `n` goes onto the list
+ * first, beneath its children, so it pops again once they are all done. */
+static enum cancel_result cancel_one(struct ctx__canceler *n, int err, int cause, bool marker,
+                                     struct ctx__canceler **work, struct ctx__after **batch)
 {
     ctx__lock(&n->lock);
     if (atomic_load_explicit(&n->err, memory_order_relaxed) != 0) {
         ctx__unlock(&n->lock);
-        return false;
+        return ALREADY_DONE;
     }
+    bool leaf = n->children == NULL;
     atomic_store_explicit(&n->cause, cause, memory_order_relaxed);
-    /* seq_cst pairs with ctx_wait's waiter count: either the waiter sees err or we see it. */
-    atomic_store_explicit(&n->err, err, memory_order_seq_cst);
+    /* A leaf is settled before err is published, so whoever sees err sees it settled. */
+    if (leaf)
+        atomic_store_explicit(&n->settled, 1, memory_order_relaxed);
+    if (n->base.kind == CTX__TIMER)
+        /* seq_cst pairs with arm_timer's queue-then-check in context.c (no lock there). */
+        atomic_store_explicit(&n->err, err, memory_order_seq_cst);
+    else
+        atomic_store_explicit(&n->err, err, memory_order_release);
+    /* Waiters register under this lock, so this read cannot miss one (see ctx_wait). */
+    int waiters = atomic_load_explicit(&n->waiters, memory_order_relaxed);
 
-    if (marker) {
+    if (marker && !leaf) {
         n->marker = true;
         n->work_next = *work;
         *work = n;
@@ -131,11 +148,11 @@ static bool cancel_one(struct ctx__canceler *n, int err, int cause, bool marker,
         } while (w < 0 && errno == EINTR);
     }
 
-    ctx__wake_waiters(n);
-    /* After the seq_cst store of err: pairs with arm_timer's queue-then-check in context.c. */
+    if (waiters)
+        ctx__wake_waiters(n);
     if (n->base.kind == CTX__TIMER)
         ctx__timer_remove(n);
-    return true;
+    return leaf ? DONE_LEAF : DONE_WITH_SUBTREE;
 }
 
 void ctx__cancel_tree(struct ctx__canceler *root, int err, int cause, bool detach)
@@ -143,29 +160,34 @@ void ctx__cancel_tree(struct ctx__canceler *root, int err, int cause, bool detac
     struct ctx__canceler *work = NULL;
     struct ctx__after *batch = NULL;
 
-    if (atomic_load_explicit(&root->settled, memory_order_acquire)) {
-        /* Already cancelled and propagated: nothing to do but detach. */
-    } else if (cancel_one(root, err, cause, false, &work, &batch)) {
-        while (work) {
-            struct ctx__canceler *n = work;
-            work = n->work_next;
-            n->work_next = NULL;
-            if (n->marker) {
-                n->marker = false;
-                settle(n);
-            } else if (cancel_one(n, err, cause, true, &work, &batch)) {
+    if (atomic_load_explicit(&root->settled, memory_order_acquire))
+        goto done; /* already cancelled and propagated: nothing to do but detach */
+    enum cancel_result r = cancel_one(root, err, cause, false, &work, &batch);
+    if (r == ALREADY_DONE) {
+        ctx__wait_settled(root);
+        goto done;
+    }
+    while (work) {
+        struct ctx__canceler *n = work;
+        work = n->work_next;
+        n->work_next = NULL;
+        if (n->marker) {
+            n->marker = false;
+            settle(n);
+        } else {
+            r = cancel_one(n, err, cause, true, &work, &batch);
+            if (r == DONE_WITH_SUBTREE)
                 continue; /* keeps its reference until its marker pops */
-            } else {
+            if (r == ALREADY_DONE)
                 /* Another thread is cancelling this child: our subtree is only done once its
                  * is (the other thread never waits for us, so this cannot deadlock). */
                 ctx__wait_settled(n);
-            }
-            ctx__unref(&n->base);
         }
-        settle(root);
-    } else {
-        ctx__wait_settled(root);
+        ctx__unref(&n->base);
     }
+    if (!atomic_load_explicit(&root->settled, memory_order_relaxed))
+        settle(root);
+done:
     if (detach)
         ctx__unlink_child(root);
     if (batch)
