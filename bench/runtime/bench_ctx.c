@@ -7,8 +7,7 @@
  * the C twin pays for freeing explicitly inside the timed loop. Where it spawns a goroutine per
  * operation (DeepValueNewGoRoutine), C has no goroutine: the twin runs each lookup on a fresh
  * coroutine stack on the same thread, as Go's scheduler runs a new goroutine; DeepValueNewThread
- * shows what a pthread_create per operation would cost instead. Go's `x := 0` busy work is an
- * int in C. */
+ * shows what a pthread_create per operation would cost instead. */
 /* ucontext left POSIX in 2008; glibc keeps it under _GNU_SOURCE. */
 #define _GNU_SOURCE
 #include <ctx/ctx.h>
@@ -135,12 +134,13 @@ static void bench(const char *name, bench_fn fn, void *arg, bool parallel)
 
 static const ctx_key_t key = CTX_KEY("key");
 
-static volatile int zero; /* keeps the compiler from folding Go's `x /= x + 1` busy work */
+/* Go's busy work `x /= x + 1` on a 64-bit int; `zero` keeps the compiler from folding it. */
+static volatile int64_t zero;
 
 static void common_parent_cancel(long iters, void *arg)
 {
     ctx_t *shared = arg;
-    int x = zero;
+    int64_t x = zero;
     for (long i = 0; i < iters; i++) {
         ctx_cancel_t cancel;
         ctx_t *c = ctx_with_cancel(shared, &cancel);
@@ -153,7 +153,7 @@ static void common_parent_cancel(long iters, void *arg)
         for (int j = 0; j < 100; j++)
             x /= x + 1;
     }
-    sink = x;
+    sink = (long)x;
 }
 
 /* ---- WithTimeout --------------------------------------------------------------------------- */
