@@ -3,7 +3,6 @@
 #include "internal.h"
 
 #include <errno.h>
-#include <string.h>
 
 static struct ctx background_root = {.magic = CTX__MAGIC_LIVE, .kind = CTX__ROOT};
 static struct ctx todo_root = {.magic = CTX__MAGIC_LIVE, .kind = CTX__ROOT};
@@ -40,11 +39,9 @@ static void destroy_one(struct ctx *c)
 {
     if (c->kind == CTX__CANCEL || c->kind == CTX__TIMER) {
         struct ctx__canceler *cc = ctx__as_canceler(c);
-        /* A context whose last reference goes without being cancelled (a ctx_with_value child of
-         * a never-cancelled canceler, say) must leave its parent's list and the timer heap. */
+        /* Its cancel normally unlinked it and removed its timer already (the handle's reference
+         * is only dropped after cancelling); a misused ctx_release can bring a live one here. */
         ctx__unlink_child(cc);
-        /* Cancelling removes the timer; only a context freed without ever being cancelled (a
-         * misused ctx_release) can still be queued. */
         if (c->kind == CTX__TIMER && !atomic_load_explicit(&cc->settled, memory_order_acquire))
             ctx__timer_remove(cc);
         ctx__done_fd_close(cc);

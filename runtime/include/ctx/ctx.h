@@ -208,6 +208,15 @@ CTX_API ctx_group_t *ctx_group_new(ctx_t *parent, ctx_t **group_ctx);
  * error (cancelling the group) and fn is not called. Misuse: NULL group or fn is ignored. */
 CTX_API void ctx_group_go(ctx_group_t *g, int (*fn)(ctx_t *group_ctx, void *arg), void *arg);
 
+/** Limits the group to `n` tasks running at once (negative: no limit, the default; 0 blocks every
+ * new task), like errgroup's SetLimit. ctx_group_go then waits for a free slot. Change it only
+ * while no task runs. Misuse: NULL group, or tasks running (the limit is left unchanged). */
+CTX_API void ctx_group_set_limit(ctx_group_t *g, int n);
+
+/** Starts fn like ctx_group_go only if the group is below its limit; returns whether it did
+ * (errgroup's TryGo). Misuse: NULL group or fn returns false. */
+CTX_API bool ctx_group_try_go(ctx_group_t *g, int (*fn)(ctx_t *group_ctx, void *arg), void *arg);
+
 /** Joins every task, cancels the group context, frees the group (and its context reference) and
  * returns the first non-zero task result, or 0. Misuse: NULL returns EINVAL. */
 CTX_API int ctx_group_wait(ctx_group_t *g);
