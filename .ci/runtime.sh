@@ -20,14 +20,14 @@ build_and_test() {
 
 build_and_test plain
 # Wall-time bounds in the tests are meaningful only for the uninstrumented build.
-CTX_TEST_NO_TIMING=1 build_and_test asan-ubsan -DCTX_SANITIZE=address,undefined
-CTX_TEST_NO_TIMING=1 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+build_and_test asan-ubsan -DCTX_SANITIZE=address,undefined
+TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
   build_and_test tsan -DCTX_SANITIZE=thread
 
 echo "=== runtime: valgrind (plain build) ==="
 (
   cd "$out/plain"
-  CTX_TEST_NO_TIMING=1 ctest --output-on-failure -j "$jobs" -L runtime \
+  ctest --output-on-failure -j "$jobs" -L runtime \
     -T memcheck --overwrite MemoryCheckCommand=/usr/bin/valgrind \
     --overwrite "MemoryCheckCommandOptions=--leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 --track-fds=no" \
     || { echo "valgrind: tests failed under memcheck"; exit 1; }

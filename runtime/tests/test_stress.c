@@ -285,8 +285,8 @@ static void test_100k_timers(void **state)
     double elapsed = seconds_since(&t0);
     assert_int_equal(ctx__timer_pending(), 0);
     assert_true(tu_live_allocations() - live0 <= 1); /* the heap array may stay */
-    if (tu_timing_enabled() && elapsed >= 1.0)
-        fail_msg("100,000 timers took %.3f s", elapsed);
+    /* Reported, never asserted: speed is the benchmark's job (bench/runtime), since a timed
+     * assertion fails on a loaded machine. The assertions above are what must hold. */
     print_message("100,000 timers created and cancelled in %.1f ms, %zu bytes each\n",
                   elapsed * 1e3, sizeof(struct ctx__canceler));
     tu_use_default_allocator();

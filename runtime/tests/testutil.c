@@ -93,12 +93,6 @@ bool tu_fd_readable(int fd, int timeout_ms)
     return r == 1 && (p.revents & POLLIN);
 }
 
-bool tu_timing_enabled(void)
-{
-    const char *v = getenv("CTX_TEST_NO_TIMING");
-    return !v || !*v || strcmp(v, "0") == 0;
-}
-
 static atomic_long allocs, live, fail_after = -1;
 
 static void *counting_alloc(size_t size)

@@ -30,8 +30,6 @@ void tu_run_on_stack(size_t stack_size, void *(*fn)(void *), void *arg);
 void tu_sleep_ns(int64_t ns);
 /* True if the file descriptor polls readable within timeout_ms. */
 bool tu_fd_readable(int fd, int timeout_ms);
-/* True unless CTX_TEST_NO_TIMING is set (sanitizer and valgrind runs skip wall-time bounds). */
-bool tu_timing_enabled(void);
 
 /* A counting allocator that can be told to fail the n-th allocation from now. */
 void tu_use_counting_allocator(void);

@@ -54,6 +54,15 @@ typedef struct ctx_key {
         (debug_name)                                                                               \
     }
 
+/** Marks a struct that deliberately carries a context, e.g. `struct CTX_CARRIER worker {...}`:
+ * ctxlint's context-in-struct rule stays silent for it. An annotation only clang (and so
+ * ctxlint, which parses with libclang) sees; other compilers ignore it. */
+#if defined(__clang__)
+#define CTX_CARRIER __attribute__((annotate("ctx_carrier")))
+#else
+#define CTX_CARRIER
+#endif
+
 /** The capability to cancel one context. A value type, not a `ctx_t *`, so a callee that only
  * receives the context cannot cancel it. Filled by the cancelable constructors, emptied by
  * ctx_cancel. Never copy a live handle and cancel both copies. */

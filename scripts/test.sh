@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The README's second command: the whole test suite, as CI runs it. Each job builds in its own
+# folder and runs CTest (cmocka unit tests, rule tests through the real binary under --verify,
+# integration tests with real clients):
+#   1. strict build against libclang 14 (Debian's default) and its tests;
+#   2. the same against libclang 19;
+#   3. AddressSanitizer + UndefinedBehaviorSanitizer over everything;
+#   4. the runtime plain, under ASan+UBSan, under ThreadSanitizer, and under valgrind;
+#   5. layout (clang-format) and ctxlint linting the project's own runtime;
+#   6. every libFuzzer target for a bounded time (FUZZ_SECONDS, default 60) under ASan+UBSan.
+# Stops at the first failing job and exits non-zero.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+job() { echo; echo "=== $*"; }
+
+job "1/6 libclang 14: build and test"
+cmake --workflow --preset default
+
+job "2/6 libclang 19: build and test"
+cmake --workflow --preset llvm19
+
+job "3/6 AddressSanitizer + UndefinedBehaviorSanitizer"
+cmake --workflow --preset asan
+
+job "4/6 runtime: plain, ASan+UBSan, TSan, valgrind"
+bash .ci/runtime.sh
+
+job "5/6 layout and self-check"
+files=$(git ls-files '*.c' '*.h' | grep -v -e '^testdata/' -e '^fuzz/corpus/' || true)
+# shellcheck disable=SC2086
+clang-format --dry-run -Werror $files
+# ctxlint lints the project's own runtime through the build's compile_commands.json.
+./build/analyzer/ctxlint -q -p build $(git ls-files 'runtime/src/*.c')
+echo "self-check: ctxlint found nothing in runtime/src"
+
+job "6/6 fuzzing (${FUZZ_SECONDS:-60}s per target)"
+bash scripts/fuzz.sh
+
+echo
+echo "all test jobs passed"

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# The hostile-input catalogue (README.md beside this file): each case builds its input in a
+# fresh temporary folder, runs ctxlint under a watchdog, and checks the exit status and what it
+# said. A crash (a signal), a hang (the watchdog), or a wrong status fails the case.
+#   run.sh CASE CTXLINT_BINARY RUNTIME_INCLUDE_DIR
+set -uo pipefail
+case_name="$1"
+ctxlint="$2"
+inc="$3"
+work="$(mktemp -d /tmp/ctxlint-hostile.XXXXXX)"
+trap 'chmod -R u+rwx "$work" 2>/dev/null; rm -rf "$work"' EXIT
+cd "$work" || exit 1
+WATCHDOG="${HOSTILE_WATCHDOG:-120}"
+
+# run EXPECTED_STATUS STDERR_REGEX ARGS...: runs ctxlint, checks status and stderr.
+run() {
+  local want="$1" re="$2"
+  shift 2
+  timeout --kill-after=5 "$WATCHDOG" "$ctxlint" "$@" > out.txt 2> err.txt
+  local got=$?
+  if [ "$got" = 124 ] || [ "$got" = 137 ]; then
+    echo "FAIL: hang: killed by the watchdog after ${WATCHDOG}s"; exit 1
+  fi
+  if [ "$got" -gt 128 ]; then
+    echo "FAIL: crashed with signal $((got - 128))"; cat err.txt; exit 1
+  fi
+  if [ "$got" != "$want" ]; then
+    echo "FAIL: exit status $got, expected $want"; echo "--- stdout"; cat out.txt; echo "--- stderr"; cat err.txt; exit 1
+  fi
+  if [ -n "$re" ] && ! grep -Eq -- "$re" err.txt; then
+    echo "FAIL: standard error does not match /$re/"; cat err.txt; exit 1
+  fi
+  if grep -Eq 'AddressSanitizer|UndefinedBehaviorSanitizer|runtime error:' err.txt; then
+    echo "FAIL: sanitizer report"; cat err.txt; exit 1
+  fi
+}
+
+db() { # db FILE ARGS-JSON...: a compile_commands.json in the current folder
+  printf '[%s]\n' "$*" > compile_commands.json
+}
+
+case "$case_name" in
+empty-file)
+  : > empty.c
+  run 0 '' -q empty.c -- -I"$inc" ;;
+binary-file)
+  head -c 4096 /dev/urandom > bin.c; printf '\0\0\377\376' >> bin.c
+  run 2 'bin\.c:[0-9]+:[0-9]+: error: .*|bin\.c.*(could not be parsed|compile errors)' -q bin.c -- -I"$inc" ;;
+huge-file)
+  python3 - <<'PY'
+import sys
+with open("huge.c", "w") as f:
+    f.write("#include <ctx/ctx.h>\n")
+    i = 0
+    while f.tell() < 10 * 1024 * 1024:
+        f.write(f"int f{i}(ctx_t *c, int x) {{ int y = x * {i}; if (ctx_err(c)) return -1; return y + {i}; }}\n")
+        i += 1
+PY
+  run 0 '' -q huge.c -- -I"$inc" ;;
+deep-blocks)
+  python3 -c "print('void f(void) ' + '{' * 10000 + '}' * 10000)" > deep.c
+  run 2 'deep\.c:[0-9]+:[0-9]+: error: .*(nesting|bracket)' -q deep.c -- -I"$inc" ;;
+deep-parens)
+  python3 -c "print('int x = ' + '(' * 10000 + '1' + ')' * 10000 + ';')" > parens.c
+  run 2 'parens\.c:[0-9]+:[0-9]+: error: .*(nesting|bracket)' -q parens.c -- -I"$inc" ;;
+deep-blocks-within-limit)
+  # Deep, but legal with a raised limit: must be analysed, not crash (workers have big stacks).
+  python3 -c "print('#include <ctx/ctx.h>\nvoid f(int a, ctx_t *c) ' + '{' * 2000 + '(void)c;' + '}' * 2000)" > deep.c
+  run 1 '' -q deep.c -- -I"$inc" -fbracket-depth=5000
+  grep -q 'context-not-first' out.txt || { echo "FAIL: finding missing"; cat out.txt; exit 1; } ;;
+invalid-utf8-source)
+  printf '#include <ctx/ctx.h>\n/* \377\376 bad */\nconst char *s = "\377\300";\nint f(int x, ctx_t *c); /* \351 */\n' > u.c
+  run 1 '' -q u.c -- -I"$inc"
+  grep -q 'u.c:4:.*context-not-first' out.txt || { echo "FAIL: finding missing"; cat out.txt; exit 1; } ;;
+invalid-utf8-path)
+  name=$'bad\377name.c'
+  printf '#include <ctx/ctx.h>\nint f(int x, ctx_t *c);\n' > "$name"
+  run 1 '' -q "$name" -- -I"$inc"
+  grep -q 'context-not-first' out.txt || { echo "FAIL: finding missing"; cat out.txt; exit 1; } ;;
+unterminated-comment)
+  printf 'int x;\n/* never closed\nint y;\n' > c.c
+  run 2 'c\.c:2:[0-9]+: error: unterminated /\* comment' -q c.c -- -I"$inc" ;;
+unterminated-string)
+  printf 'const char *s = "never closed;\nint y;\n' > s.c
+  run 2 's\.c:1:[0-9]+: error: ' -q s.c -- -I"$inc" ;;
+missing-include)
+  printf '#include "nope.h"\nint x;\n' > m.c
+  run 2 "m\.c:1:10: (fatal )?error: 'nope\.h' file not found" -q m.c -- -I"$inc" ;;
+nonexistent-file)
+  run 2 'nope\.c: No such file or directory' nope.c ;;
+directory-as-file)
+  mkdir adir.c
+  run 2 'adir\.c: .*(directory|not a regular file)' adir.c ;;
+fifo-as-file)
+  mkfifo pipe.c
+  run 2 'pipe\.c: .*(not a regular file|FIFO)' pipe.c ;;
+unreadable-file)
+  printf 'int x;\n' > secret.c; chmod 000 secret.c; chmod 755 "$work"
+  if [ "$(id -u)" = 0 ]; then
+    # root reads anything: run as nobody so the permission is real.
+    run_as=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+    timeout 60 "${run_as[@]}" "$ctxlint" secret.c -- -I"$inc" > out.txt 2> err.txt
+    got=$?
+    [ "$got" = 2 ] && grep -q 'secret\.c: Permission denied' err.txt || { echo "FAIL: status $got"; cat err.txt; exit 1; }
+  else
+    run 2 'secret\.c: Permission denied' secret.c
+  fi ;;
+compdb-invalid-json)
+  printf '[{"directory": "/tmp", "file": "a.c",\n  "arguments": [cc\n' > compile_commands.json
+  run 2 'compile_commands\.json:[0-9]+:[0-9]+: error: invalid compile_commands\.json' -p . ;;
+compdb-relative-directory)
+  mkdir -p src; printf '#include <ctx/ctx.h>\nint f(int x, ctx_t *c);\n' > src/a.c
+  db "{\"directory\": \"src\", \"file\": \"a.c\", \"arguments\": [\"cc\", \"-I$inc\", \"-c\", \"a.c\"]}"
+  run 1 '' -p .
+  grep -q 'src/a.c:2:.*context-not-first' out.txt || { echo "FAIL: finding missing"; cat out.txt; exit 1; } ;;
+compdb-missing-file)
+  db "{\"directory\": \"$work\", \"file\": \"gone.c\", \"arguments\": [\"cc\", \"-c\", \"gone.c\"]}"
+  run 2 'gone\.c' -p . ;;
+compdb-duplicates)
+  printf '#include <ctx/ctx.h>\nint f(int x, ctx_t *c);\n' > a.c
+  e="{\"directory\": \"$work\", \"file\": \"a.c\", \"arguments\": [\"cc\", \"-I$inc\", \"-c\", \"a.c\"]}"
+  db "$e, $e, $e"
+  run 1 '' -p .
+  [ "$(grep -c context-not-first out.txt)" = 1 ] || { echo "FAIL: not reported exactly once"; cat out.txt; exit 1; } ;;
+compdb-no-arguments)
+  db "{\"directory\": \"$work\", \"file\": \"a.c\"}"
+  printf 'int x;\n' > a.c
+  run 2 'entry 0' -p . ;;
+symlink-loop)
+  mkdir -p proj/src; ln -s loop proj/loop; ln -s build proj/src/build 2>/dev/null || true
+  ln -s ../src/build proj/src/build2
+  printf '#include <ctx/ctx.h>\nint f(int x, ctx_t *c);\n' > proj/src/a.c
+  run 1 'no compilation database lists' proj/src/a.c ;;
+*)
+  echo "unknown case $case_name"; exit 1 ;;
+esac
+echo "PASS: $case_name"
