@@ -121,7 +121,7 @@ static void init_header(struct ctx *c, enum ctx__kind kind, struct ctx *parent)
     c->cc = parent->cc;
 }
 
-static bool check_parent(const char *function, ctx_t *parent)
+static bool check_parent(ctx_t *parent, const char *function)
 {
     if (!parent) {
         ctx__misuse(function, "NULL parent context (use ctx_todo() as a placeholder)");
@@ -134,10 +134,17 @@ static bool check_parent(const char *function, ctx_t *parent)
     return true;
 }
 
-static void fill_handle(ctx_cancel_t *cancel, ctx_t *c)
+static void fill_handle(ctx_t *c, ctx_cancel_t *cancel)
 {
     cancel->ctx__node = c;
-    cancel->ctx__state = c ? CTX__HANDLE_LIVE : CTX__HANDLE_SPENT;
+    cancel->ctx__state = CTX__HANDLE_LIVE;
+}
+
+/* A failed constructor leaves the handle spent, so cancelling it is the documented no-op. */
+static void spend_handle(ctx_cancel_t *cancel)
+{
+    cancel->ctx__node = NULL;
+    cancel->ctx__state = CTX__HANDLE_SPENT;
 }
 
 /* Starts the deadline of a new timer context, or finishes it at once if the deadline has passed
@@ -165,15 +172,15 @@ static bool arm_timer(struct ctx__canceler *c)
 
 /* Builds a canceler under `parent`. With `has_deadline`, a deadline earlier than the parent's
  * gets a timer; otherwise the parent's deadline (if any) is inherited, as in Go. */
-static ctx_t *new_canceler(const char *function, ctx_t *parent, bool has_deadline,
+static ctx_t *new_canceler(ctx_t *parent, const char *function, bool has_deadline,
                            int64_t deadline_ns, int timeout_cause, ctx_cancel_t *cancel)
 {
     if (!cancel) {
         ctx__misuse(function, "NULL cancel handle");
         return NULL;
     }
-    fill_handle(cancel, NULL);
-    if (!check_parent(function, parent))
+    spend_handle(cancel);
+    if (!check_parent(parent, function))
         return NULL;
 
     struct ctx__canceler *pcc = parent->cc;
@@ -216,30 +223,30 @@ static ctx_t *new_canceler(const char *function, ctx_t *parent, bool has_deadlin
 
     if (own_timer && !arm_timer(c))
         return NULL;
-    fill_handle(cancel, &c->base);
+    fill_handle(&c->base, cancel);
     return &c->base;
 }
 
 ctx_t *ctx_with_cancel(ctx_t *parent, ctx_cancel_t *cancel)
 {
-    return new_canceler("ctx_with_cancel", parent, false, 0, 0, cancel);
+    return new_canceler(parent, "ctx_with_cancel", false, 0, 0, cancel);
 }
 
 ctx_t *ctx_with_cancel_cause(ctx_t *parent, ctx_cancel_t *cancel)
 {
-    return new_canceler("ctx_with_cancel_cause", parent, false, 0, 0, cancel);
+    return new_canceler(parent, "ctx_with_cancel_cause", false, 0, 0, cancel);
 }
 
 ctx_t *ctx_with_deadline(ctx_t *parent, struct timespec deadline, ctx_cancel_t *cancel)
 {
-    return new_canceler("ctx_with_deadline", parent, true, ctx__timespec_to_ns(deadline), 0,
+    return new_canceler(parent, "ctx_with_deadline", true, ctx__timespec_to_ns(deadline), 0,
                         cancel);
 }
 
 ctx_t *ctx_with_deadline_cause(ctx_t *parent, struct timespec deadline, int cause,
                                ctx_cancel_t *cancel)
 {
-    return new_canceler("ctx_with_deadline_cause", parent, true, ctx__timespec_to_ns(deadline),
+    return new_canceler(parent, "ctx_with_deadline_cause", true, ctx__timespec_to_ns(deadline),
                         cause, cancel);
 }
 
@@ -251,18 +258,18 @@ static int64_t deadline_after(int64_t timeout_ns)
 
 ctx_t *ctx_with_timeout(ctx_t *parent, int64_t timeout_ns, ctx_cancel_t *cancel)
 {
-    return new_canceler("ctx_with_timeout", parent, true, deadline_after(timeout_ns), 0, cancel);
+    return new_canceler(parent, "ctx_with_timeout", true, deadline_after(timeout_ns), 0, cancel);
 }
 
 ctx_t *ctx_with_timeout_cause(ctx_t *parent, int64_t timeout_ns, int cause, ctx_cancel_t *cancel)
 {
-    return new_canceler("ctx_with_timeout_cause", parent, true, deadline_after(timeout_ns), cause,
+    return new_canceler(parent, "ctx_with_timeout_cause", true, deadline_after(timeout_ns), cause,
                         cancel);
 }
 
 ctx_t *ctx_with_value(ctx_t *parent, const ctx_key_t *key, void *value)
 {
-    if (!check_parent("ctx_with_value", parent))
+    if (!check_parent(parent, "ctx_with_value"))
         return NULL;
     if (!key) {
         ctx__misuse("ctx_with_value", "NULL key (declare keys with CTX_KEY)");
@@ -279,7 +286,7 @@ ctx_t *ctx_with_value(ctx_t *parent, const ctx_key_t *key, void *value)
 
 ctx_t *ctx_without_cancel(ctx_t *parent)
 {
-    if (!check_parent("ctx_without_cancel", parent))
+    if (!check_parent(parent, "ctx_without_cancel"))
         return NULL;
     struct ctx *c = ctx__alloc(sizeof *c);
     if (!c)
