@@ -172,13 +172,15 @@ static void with_timeout(long iters, void *arg)
 
 static void bench_with_timeout(int concurrency)
 {
+    char name[64];
+    snprintf(name, sizeof name, "WithTimeout/concurrency=%d", concurrency);
+    if (bench_filter && !strstr(name, bench_filter))
+        return; /* skip the setup too */
     /* The live timers Go spreads over its Ps; the heap here is shared, so their count is what
      * matters. */
     ctx_cancel_t *live = malloc((size_t)concurrency * sizeof *live);
     for (int i = 0; i < concurrency; i++)
         ctx_with_timeout(ctx_background(), CTX_SECONDS(3600), &live[i]);
-    char name[64];
-    snprintf(name, sizeof name, "WithTimeout/concurrency=%d", concurrency);
     bench(name, with_timeout, NULL, true);
     for (int i = 0; i < concurrency; i++)
         ctx_cancel(&live[i]);

@@ -209,7 +209,13 @@ static void cancel_handle(const char *function, ctx_cancel_t *cancel, int cause)
     struct ctx *c = cancel->ctx__node;
     cancel->ctx__node = NULL;
     cancel->ctx__state = CTX__HANDLE_SPENT;
-    ctx__cancel_tree(ctx__as_canceler(c), ECANCELED, cause ? cause : ECANCELED, true);
+    /* If the handle holds the only reference to an unlinked context, nobody can observe the
+     * cancellation: no child, after-func or waiter exists (each would hold a reference), so
+     * freeing is all there is to do, unless someone took its done fd (it must become
+     * readable) or a timer is involved (the timer thread may hold it). */
+    struct ctx__canceler *cc = ctx__as_canceler(c);
+    if (!(c->kind == CTX__CANCEL && ctx__sole_owner(c) && cc->done_fd < 0))
+        ctx__cancel_tree(cc, ECANCELED, cause ? cause : ECANCELED, true);
     ctx__unref(c);
 }
 

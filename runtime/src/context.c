@@ -50,12 +50,31 @@ static void destroy_one(struct ctx *c)
     ctx__free(c);
 }
 
+bool ctx__sole_owner(struct ctx *c)
+{
+    /* New references come from holders of a reference (ctx_retain, a child's or an after-func's
+     * reference to its parent), and without one only from a cancelling parent (children it
+     * still lists) or the timer thread (timers still queued). A linked child or a queued timer
+     * may therefore gain one at any moment; anything else with one reference cannot. */
+    if (atomic_load_explicit(&c->refs, memory_order_acquire) != 1)
+        return false;
+    if (c->kind == CTX__TIMER)
+        return atomic_load_explicit(&ctx__as_canceler(c)->settled, memory_order_acquire) &&
+               !atomic_load_explicit(&ctx__as_canceler(c)->linked, memory_order_acquire);
+    if (c->kind == CTX__CANCEL)
+        return !atomic_load_explicit(&ctx__as_canceler(c)->linked, memory_order_acquire);
+    return true;
+}
+
 /* Drops one reference. Freeing a context drops its parent, which may free that too: a loop, not
  * recursion, so a long chain cannot overflow the stack. */
 void ctx__unref(struct ctx *c)
 {
     while (c && c->kind != CTX__ROOT) {
-        int before = atomic_fetch_sub_explicit(&c->refs, 1, memory_order_acq_rel);
+        /* Holding the only reference, nobody can take another (ctx__sole_owner explains why),
+         * so the last release needs no read-modify-write. */
+        int before =
+            ctx__sole_owner(c) ? 1 : atomic_fetch_sub_explicit(&c->refs, 1, memory_order_acq_rel);
         if (before > 1)
             return;
         if (before < 1) {

@@ -132,6 +132,8 @@ struct timespec ctx__real_deadline_after(int64_t rel_ns);
 
 /* context.c */
 bool ctx__try_retain(struct ctx *c);
+/* True if the caller's reference is the only one and no other thread can take a new one. */
+bool ctx__sole_owner(struct ctx *c);
 void ctx__unref(struct ctx *c);
 
 /* cancel.c */
