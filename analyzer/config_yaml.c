@@ -339,7 +339,7 @@ static int load_checks(loader *L, yaml_node_t *v)
     for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
          it++) {
         yaml_node_t *g = node(L, *it);
-        const char *s;
+        const char *s = NULL;
         if (get_string(L, g, "checks", &s) != 0 || apply_checks(L, g, s) != 0) {
             free(joined);
             return -1;
@@ -444,7 +444,7 @@ static int fn_pair(loader *L, void *arg, const char *key, yaml_node_t *k, yaml_n
 {
     fn_load *fl = arg;
     cl_api_fn *f = &fl->f;
-    const char *s;
+    const char *s = NULL;
     int e;
     if (strcmp(key, "name") == 0) {
         if (get_identifier(L, v, key, &s) != 0)
@@ -588,7 +588,7 @@ static int load_fn(loader *L, model_load *ml, yaml_node_t *n, const char *shorth
     fl.role_fixed = fl.have_role = shorthand != NULL;
     int rc;
     if (shorthand && n->type == YAML_SCALAR_NODE) {
-        const char *s;
+        const char *s = NULL;
         rc = get_identifier(L, n, shorthand, &s);
         if (rc == 0) {
             fl.f.name = cl_xstrdup(s);
@@ -630,7 +630,7 @@ static int load_names(loader *L, yaml_node_t *v, const char *key, char ***list, 
     for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
          it++) {
         yaml_node_t *item = node(L, *it);
-        const char *s;
+        const char *s = NULL;
         if (get_identifier(L, item, key, &s) != 0)
             return -1;
         if (!cl_model_name_in(*list, *n, s))
@@ -666,7 +666,7 @@ static int model_pair(loader *L, void *arg, const char *key, yaml_node_t *k, yam
     if (strcmp(key, "key-types") == 0)
         return load_names(L, v, key, &m->key_types, &m->n_key_types);
     if (strcmp(key, "carrier-annotation") == 0) {
-        const char *s;
+        const char *s = NULL;
         if (get_string(L, v, key, &s) != 0)
             return -1;
         set_string(&m->carrier_marker, s);

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -329,9 +330,29 @@ static bool keep_unfixed(const cl_finding *f, void *arg)
     return !s->fixed[f - s->all->v];
 }
 
+/* A test seam: with CTXLINT_FIX_BARRIER=PATH, announce PATH.ready and wait (at most a minute)
+ * for PATH to exist before fixing, so a test can change a file exactly between the parse and
+ * the fix instead of racing a timer. */
+static void wait_for_barrier(void)
+{
+    const char *barrier = getenv("CTXLINT_FIX_BARRIER");
+    if (!barrier || !*barrier)
+        return;
+    char *ready = cl_xasprintf("%s.ready", barrier);
+    FILE *f = fopen(ready, "w");
+    if (f)
+        fclose(f);
+    free(ready);
+    for (int i = 0; i < 6000 && access(barrier, F_OK) != 0; i++) {
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+}
+
 int cl_fix_plan_apply(cl_fix_plan *p, cl_findings *findings, FILE *log, size_t *n_fixed)
 {
     int rc = 0;
+    wait_for_barrier();
     bool *fixed = cl_xcalloc(findings->n ? findings->n : 1, sizeof *fixed);
     for (size_t i = 0; i < p->n_files; i++) {
         plan_file *pf = &p->files[i];

@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +15,34 @@
 #include "root.h"
 #include "xalloc.h"
 
+/* Ctrl-C, a terminal hang-up or a kill between creating the temporary file and renaming it
+ * would leave the temporary behind: those signals wait until the file is in place (or the
+ * attempt abandoned), then take effect. */
+static void block_termination(sigset_t *old)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGQUIT);
+    pthread_sigmask(SIG_BLOCK, &set, old);
+}
+
+static int write_file_atomic(const char *path, const char *data, size_t len);
+
 int cl_write_file_atomic(const char *path, const char *data, size_t len)
+{
+    sigset_t old;
+    block_termination(&old);
+    int rc = write_file_atomic(path, data, len);
+    int saved = errno;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    errno = saved;
+    return rc;
+}
+
+static int write_file_atomic(const char *path, const char *data, size_t len)
 {
     char *tmp = cl_xasprintf("%s.ctxlint-tmp.XXXXXX", path);
     int fd = mkstemp(tmp);

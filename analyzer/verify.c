@@ -106,6 +106,53 @@ static expectation *push(cl_expect_file *ef)
 
 /* Parses `RULE ["regex"]` at t[i] for a directive written at `at` that targets `line`.
  * Returns the position after it, or 0 after recording an error. */
+
+/* glibc's regcomp copies a repeated subexpression once per repetition, so nested repetitions
+ * (`a++++`, `((a{99}){99}){99}`) grow its memory exponentially: the fuzzer found one that
+ * took gigabytes. Expectations are message fragments, so a regex is refused when a quantifier
+ * follows a quantifier or when the product of all repetition counts (an upper bound on the
+ * copies) exceeds a few thousand. Returns why it is refused, or NULL. */
+static const char *regex_too_costly(const char *re)
+{
+    double copies = 1;
+    bool after_quantifier = false;
+    for (const char *p = re; *p; p++) {
+        if (*p == '\\' && p[1]) {
+            p++;
+            after_quantifier = false;
+            continue;
+        }
+        unsigned long times = 0;
+        if (*p == '*' || *p == '?') {
+            times = 1;
+        } else if (*p == '+') {
+            times = 2;
+        } else if (*p == '{' && p[1] >= '0' && p[1] <= '9') {
+            char *end;
+            unsigned long lo = strtoul(p + 1, &end, 10), hi = lo;
+            if (*end == ',') {
+                end++;
+                /* {n,} repeats without bound: count it as one more than its minimum. */
+                hi = (*end >= '0' && *end <= '9') ? strtoul(end, &end, 10) : lo + 1;
+            }
+            while (*end && *end != '}')
+                end++;
+            times = (hi > lo ? hi : lo) + 1;
+            p = *end ? end : end - 1;
+        } else {
+            after_quantifier = false;
+            continue;
+        }
+        if (after_quantifier)
+            return "repeats a repetition";
+        after_quantifier = true;
+        copies *= (double)times;
+        if (copies > 4096)
+            return "repeats too much";
+    }
+    return NULL;
+}
+
 static size_t parse_expectation(scan *sc, size_t at, size_t i, unsigned line)
 {
     const char *t = sc->c->text;
@@ -168,6 +215,16 @@ static size_t parse_expectation(scan *sc, size_t at, size_t i, unsigned line)
             *o++ = *p;
         }
         *o = '\0';
+        const char *why = regex_too_costly(re);
+        if (why) {
+            fail(sc, at, "regex \"%s\" %s: an expectation needs only a fragment of the message",
+                 re_src, why);
+            free(re);
+            free(re_src);
+            free(rule);
+            sc->ef->n--;
+            return 0;
+        }
         int rc = regcomp(&x->re, re, REG_EXTENDED | REG_NOSUB);
         free(re);
         if (rc != 0) {

@@ -82,10 +82,16 @@ static void literal_text(CXCursor lit, char *buf, size_t size)
     char src[256]; /* a StringLiteral's spelling is its source text, prefix and quotes included */
     cl_spelling(lit, src, sizeof src);
     const char *open = strchr(src, '"'), *close = strrchr(src, '"');
-    if (open && close > open)
-        snprintf(buf, size, "%.*s", (int)(close - open - 1), open + 1);
-    else
-        snprintf(buf, size, "%s", src);
+    const char *from = src;
+    size_t n = strlen(src);
+    if (open && close > open) {
+        from = open + 1;
+        n = (size_t)(close - open - 1);
+    }
+    if (n >= size) /* a long literal is cut: the message only needs to recognise it */
+        n = size - 1;
+    memcpy(buf, from, n);
+    buf[n] = '\0';
 }
 
 static bool judge(const cl_model *m, CXCursor key, verdict *v, int depth);

@@ -253,6 +253,17 @@ static void test_malformed(void **state)
                        "line 1: unexpected text after the directive: 'no quotes'");
     assert_parse_error("x;\n/* ok\n expect-warning: a */\n", "line 3: unknown directive "
                                                              "'expect-warning'");
+    /* Regexes whose compilation would copy subexpressions exponentially (found by fuzzing). */
+    assert_parse_error("// expect: a \"NULL +++++ passed\"\n",
+                       "line 1: regex \"NULL +++++ passed\" repeats a repetition");
+    assert_parse_error("// expect: a \"((x{99}){99}){99}\"\n",
+                       "line 1: regex \"((x{99}){99}){99}\" repeats too much");
+    assert_parse_error(
+        "// expect: a \"(((((((((((((x+)+)+)+)+)+)+)+)+)+)+)+)+)\"\n",
+        "line 1: regex \"(((((((((((((x+)+)+)+)+)+)+)+)+)+)+)+)+)\" repeats too much");
+    /* What messages need stays accepted: a few quantifiers, escaped ones, small bounds. */
+    cl_expect_file *ok = parse_ok("// expect: a \"cancel.* at line [0-9]+ \\+ x{2,3} y?\"\n");
+    cl_expect_free(ok);
     /* The first error is reported, even when a later one exists. */
     assert_parse_error("// expect: A\n// expect: \"\"\n", "line 1: bad rule name 'A'");
 }

@@ -131,6 +131,54 @@ symlink-loop)
   ln -s ../src/build proj/src/build2
   printf '#include <ctx/ctx.h>\nint f(int x, ctx_t *c);\n' > proj/src/a.c
   run 1 'no compilation database lists' proj/src/a.c ;;
+config-unknown-key)
+  printf 'checks: "*"\nchekcs: "-*"\n' > .ctxlint.yaml
+  printf 'int x;\n' > a.c
+  run 2 "\\.ctxlint\\.yaml:2:1: error: unknown key 'chekcs'.*did you mean 'checks'" a.c -- -I"$inc" ;;
+config-wrong-type)
+  printf 'severity:\n  nil-context: loud\n' > .ctxlint.yaml
+  printf 'int x;\n' > a.c
+  run 2 "\\.ctxlint\\.yaml:2:[0-9]+: error: .*loud" a.c -- -I"$inc" ;;
+config-tab-yaml)
+  printf 'rules:\n\tcontext-in-struct:\n\t\tallow-task-args: false\n' > .ctxlint.yaml
+  printf 'int x;\n' > a.c
+  run 2 '\.ctxlint\.yaml:2:[0-9]+: error: .*tab' a.c -- -I"$inc" ;;
+fix-read-only-file)
+  printf '#include <ctx/ctx.h>\nint use(ctx_t *c);\nint f(void) { return use(NULL); }\n' > ro.c
+  chmod 444 ro.c; before=$(sha256sum ro.c)
+  run 1 'ro\.c.*read-only' --fix ro.c -- -I"$inc"
+  [ "$(sha256sum ro.c)" = "$before" ] || { echo "FAIL: a read-only file was changed"; exit 1; } ;;
+fix-file-changed-during-run)
+  # The file is edited (as an editor saves it) after ctxlint parsed it and before it fixes it
+  # (CTXLINT_FIX_BARRIER holds ctxlint at that point): the fix is refused and the user's edit
+  # is kept, byte for byte.
+  printf '#include <ctx/ctx.h>\nint use(ctx_t *c);\nint f(void) { return use(NULL); }\n' > a.c
+  ( for _ in $(seq 1 1200); do [ -e barrier.ready ] && break; sleep 0.05; done
+    printf '/* edited while being fixed */\n' >> a.c; cp a.c expected.c; : > barrier ) &
+  writer=$!
+  CTXLINT_FIX_BARRIER="$work/barrier" run 1 'a\.c.*changed' --fix a.c -- -I"$inc"
+  wait "$writer"
+  cmp -s a.c expected.c || { echo "FAIL: the edit made during the run was lost"; exit 1; }
+  grep -q 'use(NULL)' a.c || { echo "FAIL: a stale fix was applied"; exit 1; } ;;
+fix-sigint)
+  # SIGINT at random moments of a --fix over many files: every file is either untouched or
+  # completely fixed, and no temporary file is left behind.
+  orig='#include <ctx/ctx.h>\nint use(ctx_t *c);\nint f(void) { return use(NULL); }\n'
+  fixed='#include <ctx/ctx.h>\nint use(ctx_t *c);\nint f(void) { return use(ctx_todo()); }\n'
+  printf "$fixed" > fixed.ref; printf "$orig" > orig.ref
+  for attempt in 1 2 3 4 5; do
+    rm -rf t; mkdir t
+    for i in $(seq 1 80); do printf "$orig" > "t/f$i.c"; done
+    timeout 60 "$ctxlint" -q -j1 --fix t/*.c -- -I"$inc" > /dev/null 2>&1 &
+    pid=$!
+    sleep "0.$((RANDOM % 9 + 1))"
+    kill -INT "$pid" 2>/dev/null
+    wait "$pid"
+    for f in t/*.c; do
+      cmp -s "$f" orig.ref || cmp -s "$f" fixed.ref || { echo "FAIL: $f is neither original nor fixed"; cat "$f"; exit 1; }
+    done
+    if ls t | grep -q ctxlint-tmp; then echo "FAIL: temporary files left behind"; ls t; exit 1; fi
+  done ;;
 *)
   echo "unknown case $case_name"; exit 1 ;;
 esac
