@@ -27,6 +27,10 @@ enum {
     OPT_FIX_DRY_RUN,
     OPT_UNUSED_SUPPRESSIONS,
     OPT_STDIN_FILENAME,
+    OPT_CACHE_DIR,
+    OPT_NO_CACHE,
+    OPT_STATS,
+    OPT_SHARED_PCH,
     OPT_SHARD,
 };
 
@@ -46,6 +50,10 @@ static const struct option long_opts[] = {
     {"quiet", no_argument, NULL, 'q'},
     {"report-unused-suppressions", no_argument, NULL, OPT_UNUSED_SUPPRESSIONS},
     {"stdin-filename", required_argument, NULL, OPT_STDIN_FILENAME},
+    {"cache-dir", required_argument, NULL, OPT_CACHE_DIR},
+    {"no-cache", no_argument, NULL, OPT_NO_CACHE},
+    {"stats", no_argument, NULL, OPT_STATS},
+    {"shared-pch", no_argument, NULL, OPT_SHARED_PCH},
     {"baseline", required_argument, NULL, OPT_BASELINE},
     {"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
     {"fix", no_argument, NULL, OPT_FIX},
@@ -164,6 +172,18 @@ int cl_options_parse(int argc, char **argv, cl_options *opt)
             break;
         case OPT_STDIN_FILENAME:
             opt->stdin_filename = optarg;
+            break;
+        case OPT_CACHE_DIR:
+            opt->cache_dir = optarg;
+            break;
+        case OPT_NO_CACHE:
+            opt->no_cache = true;
+            break;
+        case OPT_STATS:
+            opt->stats = true;
+            break;
+        case OPT_SHARED_PCH:
+            opt->shared_pch = true;
             break;
         case OPT_BASELINE:
             opt->baseline = optarg;

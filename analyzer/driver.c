@@ -14,12 +14,14 @@
 #include <unistd.h>
 
 #include "baseline.h"
+#include "cache.h"
 #include "compdb.h"
 #include "config.h"
 #include "emit.h"
 #include "output.h"
 #include "parse.h"
 #include "fix.h"
+#include "pch.h"
 #include "registry.h"
 #include "root.h"
 #include "shard.h"
@@ -50,21 +52,46 @@ typedef struct run {
     unsigned n_unsaved;
     atomic_size_t next;
     pthread_mutex_t index_lock;
+    cl_cache *cache;                  /* NULL with --no-cache or unsaved buffers */
+    cl_pch *pch;                      /* --shared-pch, without unsaved buffers */
+    atomic_size_t n_parsed, n_cached; /* --stats */
 } run;
 
-static void lint_job(run *r, CXIndex idx, size_t i)
+static CXIndex new_index(run *r)
+{
+    /* Index creation is serialised: older libclangs race in target registration. */
+    pthread_mutex_lock(&r->index_lock);
+    CXIndex idx = clang_createIndex(0, 0);
+    pthread_mutex_unlock(&r->index_lock);
+    return idx;
+}
+
+static void lint_job(run *r, CXIndex *idx, size_t i)
 {
     const cl_job *job = &r->jobs->v[i];
     job_result *res = &r->results[i];
+    if (r->cache && cl_cache_lookup(r->cache, r->job_cfg[i], job, &res->unit)) {
+        res->parsed = true;
+        atomic_fetch_add(&r->n_cached, 1);
+        return;
+    }
+    if (!*idx)
+        *idx = new_index(r); /* a fully cached run never creates one */
     cl_parse_result pr = {0};
-    int rc = cl_parse_job(idx, job, r->unsaved, r->n_unsaved, &pr);
+    char *const *pch_deps = NULL;
+    size_t n_pch_deps = 0;
+    int rc = r->pch ? cl_pch_parse(r->pch, *idx, i, &pr, &pch_deps, &n_pch_deps)
+                    : cl_parse_job(*idx, job, r->unsaved, r->n_unsaved, &pr);
     res->has_errors = pr.has_errors;
     res->error = pr.first_error;
     pr.first_error = NULL;
     if (rc == 0 && pr.tu) {
         res->parsed = true;
+        atomic_fetch_add(&r->n_parsed, 1);
         cl_walk_unit(pr.tu, r->job_cfg[i], pr.has_errors, job->is_header ? job->file : NULL,
                      &res->unit);
+        if (r->cache && !pr.has_errors)
+            cl_cache_store(r->cache, r->job_cfg[i], job, pr.tu, pch_deps, n_pch_deps, &res->unit);
     }
     cl_parse_result_free(&pr);
 }
@@ -72,17 +99,15 @@ static void lint_job(run *r, CXIndex idx, size_t i)
 static void *worker(void *arg)
 {
     run *r = arg;
-    /* Index creation is serialised: older libclangs race in target registration. */
-    pthread_mutex_lock(&r->index_lock);
-    CXIndex idx = clang_createIndex(0, 0);
-    pthread_mutex_unlock(&r->index_lock);
+    CXIndex idx = NULL;
     for (;;) {
         size_t i = atomic_fetch_add(&r->next, 1);
         if (i >= r->jobs->n)
             break;
-        lint_job(r, idx, i);
+        lint_job(r, &idx, i);
     }
-    clang_disposeIndex(idx);
+    if (idx)
+        clang_disposeIndex(idx);
     return NULL;
 }
 
@@ -263,6 +288,20 @@ static int verify(const cl_findings *all, const cl_jobs *jobs, const job_result 
     return failed ? 1 : 0;
 }
 
+/* The cache of this run, or NULL (with a note) when its folder cannot be used: linting goes
+ * on without it. */
+static cl_cache *open_cache(const cl_options *opt)
+{
+    char *dir = opt->cache_dir ? cl_xstrdup(opt->cache_dir) : cl_cache_default_dir();
+    char *err = NULL;
+    cl_cache *c = dir ? cl_cache_open(dir, CL_CACHE_DEFAULT_MAX_BYTES, &err) : NULL;
+    if (err && !opt->quiet)
+        fprintf(stderr, "ctxlint: note: %s; linting without a cache\n", err);
+    free(err);
+    free(dir);
+    return c;
+}
+
 static bool use_colour(const cl_options *opt, FILE *out)
 {
     if (opt->color >= 0)
@@ -331,8 +370,17 @@ int cl_driver_run(const cl_options *opt)
             cl_sources_put(sources, jobs.v[0].file, stdin_text, len);
         }
     }
+    if (status == 0 && !opt->no_cache && !r.unsaved)
+        r.cache = open_cache(opt);
+    if (status == 0 && opt->shared_pch && !r.unsaved)
+        r.pch = cl_pch_new(&jobs);
     if (status == 0)
         run_workers(&r);
+    cl_cache_close(r.cache);
+    cl_pch_free(r.pch);
+    if (opt->stats)
+        fprintf(stderr, "ctxlint: parsed %zu units, %zu from cache\n", atomic_load(&r.n_parsed),
+                atomic_load(&r.n_cached));
 
     /* Merge in unit order: the result is independent of scheduling. */
     cl_findings all = {0};

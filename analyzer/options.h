@@ -31,6 +31,11 @@ typedef struct cl_options {
     /* --shard K/N (1-based K); shard_count 0: no sharding */
     unsigned shard_index, shard_count;
     bool quiet; /* --quiet: no notes on standard error */
+
+    char *cache_dir; /* --cache-dir DIR; NULL for the default folder */
+    bool no_cache;   /* --no-cache */
+    bool stats;      /* --stats: how many units were parsed and how many came from the cache */
+    bool shared_pch; /* --shared-pch: precompile the system headers units share (pch.h) */
 } cl_options;
 
 #endif

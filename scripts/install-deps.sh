@@ -14,6 +14,7 @@ packages=(
   libcmocka-dev libyaml-dev libjansson-dev libxxhash-dev
   valgrind python3
   pre-commit vim libicu72 neovim
+  time clang-tidy bear # bench/lint/run.sh: peak memory, a reference linter, outside projects' databases
 )
 # The SARIF validator is an npm package: Debian's node and npm, unless a node with npm is
 # already there (NodeSource's nodejs bundles npm and conflicts with Debian's npm package).
