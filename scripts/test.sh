@@ -40,8 +40,8 @@ self=$(./build/analyzer/ctxlint -q -p build --color=never)
 status=$?
 set -e
 echo "$self"
-if [ "$status" != 1 ] || [ "$(printf '%s\n' "$self" | grep -c ': warning: ')" != 1 ] ||
-   ! printf '%s\n' "$self" | grep -q '^examples/cache/handler_buggy.c:.*\[async-capture\]$'; then
+if [ "$status" != 1 ] || [ "$(grep -c ': warning: ' <<<"$self")" != 1 ] ||
+   ! grep -q '^examples/cache/handler_buggy.c:.*\[async-capture\]$' <<<"$self"; then
   echo "self-check: expected exactly the seeded async-capture finding in examples/cache (exit 1), got exit $status" >&2
   exit 1
 fi
