@@ -558,6 +558,30 @@ static void test_cause_race(void **state)
     }
 }
 
+/* Cancel after release: the references a caller took (retain, a value child) are released
+ * first and the handle cancelled last, and the reverse; either order is clean (the handle owns
+ * its own reference) and a second cancel is a no-op. */
+static void test_cancel_after_release(void **state)
+{
+    (void)state;
+    static const ctx_key_t key = CTX_KEY("cancel after release");
+    ctx_cancel_t cancel;
+    ctx_t *c = ctx_with_cancel(ctx_background(), &cancel);
+    ctx_t *extra = ctx_retain(c);
+    ctx_t *v = ctx_with_value(c, &key, &cancel);
+    ctx_release(extra);
+    ctx_release(v);
+    assert_int_equal(ctx_err(c), 0);
+    ctx_cancel(&cancel);
+    ctx_cancel(&cancel);
+
+    c = ctx_with_cancel(ctx_background(), &cancel);
+    extra = ctx_retain(c);
+    ctx_cancel(&cancel);
+    assert_int_equal(ctx_err(extra), ECANCELED); /* still readable through the held reference */
+    ctx_release(extra);
+}
+
 static void test_without_cancel(void **state)
 {
     (void)state;
@@ -647,6 +671,7 @@ int main(void)
         cmocka_unit_test(test_invalid_derived_fail),
         cmocka_unit_test(test_cause),
         cmocka_unit_test(test_cause_race),
+        cmocka_unit_test(test_cancel_after_release),
         cmocka_unit_test(test_without_cancel),
         cmocka_unit_test(test_deep_chain_small_stack),
         cmocka_unit_test(test_wait),
