@@ -36,7 +36,9 @@ void ctx__after_run_batch(struct ctx__after *batch)
             *tail = a;
             tail = &a->next;
         } else {
-            put_list_ref(a); /* stopped while we were detaching it */
+            /* Stopped while we were detaching it. The stopper may still be locking `cc`, so the
+             * list's reference to the canceler is its to drop; ours is only the one to `a`. */
+            put_ref(a);
         }
     }
     if (run)
@@ -123,9 +125,12 @@ bool ctx_after_stop(ctx_after_t *h)
             was_linked = true;
         }
         ctx__unlock(&cc->lock);
-        /* If a cancel already detached it, that cancel sees STOPPED and drops the list ref. */
+        /* If a cancel already detached it, that cancel sees STOPPED and drops the list's
+         * reference to `a`; the one to `cc` is dropped here in any case, only now that we are
+         * done with its lock (the cancel could otherwise free `cc` under our feet). */
         if (was_linked)
-            put_list_ref(a);
+            put_ref(a);
+        ctx__unref(&cc->base);
     }
     put_ref(a);
     return stopped;

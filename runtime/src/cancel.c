@@ -7,7 +7,9 @@
  * seen its whole subtree cancelled, even when another goroutine got there first. Without nested
  * locks we get the same guarantee from `settled`: the thread that sets a node's err settles the
  * node once its subtree is done (post-order, with the node itself as the marker in the work
- * list), and a canceller that finds err already set waits for `settled`. */
+ * list), and a canceller that finds err already set waits for `settled`. A settled node is
+ * therefore done with its whole subtree, and a timer among them out of its heap: `settled` is
+ * stored last, with release order, and may be read without the lock. */
 #define _POSIX_C_SOURCE 200809L
 #include "internal.h"
 
@@ -91,15 +93,19 @@ static enum cancel_result cancel_one(struct ctx__canceler *n, int err, int cause
         return ALREADY_DONE;
     }
     bool leaf = n->children == NULL;
+    bool timer = n->base.kind == CTX__TIMER;
     atomic_store_explicit(&n->cause, cause, memory_order_relaxed);
-    /* A leaf is settled before err is published, so whoever sees err sees it settled. */
-    if (leaf)
-        atomic_store_explicit(&n->settled, 1, memory_order_relaxed);
-    if (n->base.kind == CTX__TIMER)
+    if (timer)
         /* seq_cst pairs with arm_timer's queue-then-check in context.c (no lock there). */
         atomic_store_explicit(&n->err, err, memory_order_seq_cst);
     else
         atomic_store_explicit(&n->err, err, memory_order_release);
+    /* A leaf has no subtree to wait for: settled at once, but only after err (release), since
+     * settled is read without the lock (the fast paths of ctx__cancel_tree, ctx__wait_settled,
+     * ctx__sole_owner) and promises that err is visible. A timer also promises that it has left
+     * its heap (ctx__sole_owner), so it is settled below, after ctx__timer_remove. */
+    if (leaf && !timer)
+        atomic_store_explicit(&n->settled, 1, memory_order_release);
     /* Waiters register under this lock, so this read cannot miss one (see ctx_wait). */
     int waiters = atomic_load_explicit(&n->waiters, memory_order_relaxed);
 
@@ -150,8 +156,11 @@ static enum cancel_result cancel_one(struct ctx__canceler *n, int err, int cause
 
     if (waiters)
         ctx__wake_waiters(n);
-    if (n->base.kind == CTX__TIMER)
+    if (timer) {
         ctx__timer_remove(n);
+        if (leaf)
+            settle(n);
+    }
     return leaf ? DONE_LEAF : DONE_WITH_SUBTREE;
 }
 

@@ -55,15 +55,18 @@ bool ctx__sole_owner(struct ctx *c)
     /* New references come from holders of a reference (ctx_retain, a child's or an after-func's
      * reference to its parent), and without one only from a cancelling parent (children it
      * still lists) or the timer thread (timers still queued). A linked child or a queued timer
-     * may therefore gain one at any moment; anything else with one reference cannot. */
-    if (atomic_load_explicit(&c->refs, memory_order_acquire) != 1)
+     * may therefore gain one at any moment; anything else with one reference cannot.
+     * The flags are read first: a parent retains a child before clearing its `linked` (release),
+     * and the timer thread retains a timer under the heap lock that ctx__timer_remove takes
+     * before `settled` is stored (release), so once the flags say "neither", the count read
+     * after them (acquire) includes any reference gained that way. */
+    if (c->kind == CTX__TIMER &&
+        !atomic_load_explicit(&ctx__as_canceler(c)->settled, memory_order_acquire))
         return false;
-    if (c->kind == CTX__TIMER)
-        return atomic_load_explicit(&ctx__as_canceler(c)->settled, memory_order_acquire) &&
-               !atomic_load_explicit(&ctx__as_canceler(c)->linked, memory_order_acquire);
-    if (c->kind == CTX__CANCEL)
-        return !atomic_load_explicit(&ctx__as_canceler(c)->linked, memory_order_acquire);
-    return true;
+    if ((c->kind == CTX__TIMER || c->kind == CTX__CANCEL) &&
+        atomic_load_explicit(&ctx__as_canceler(c)->linked, memory_order_acquire))
+        return false;
+    return atomic_load_explicit(&c->refs, memory_order_acquire) == 1;
 }
 
 /* Drops one reference. Freeing a context drops its parent, which may free that too: a loop, not
@@ -170,6 +173,9 @@ static void spend_handle(ctx_cancel_t *cancel)
  * (Go does the same). On out-of-memory, undoes the construction and returns false. */
 static bool arm_timer(struct ctx__canceler *c)
 {
+    /* Born done under a finished parent (and settled, see ctx__sole_owner): never queued. */
+    if (atomic_load_explicit(&c->err, memory_order_relaxed) != 0)
+        return true;
     if (c->deadline_ns <= ctx__now_ns()) {
         ctx__cancel_tree(c, ETIMEDOUT, c->timeout_cause, true);
         return true;

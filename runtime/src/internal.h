@@ -97,7 +97,8 @@ struct ctx__canceler {
 };
 
 /* One ctx_after_func registration. Two references: the handle's and the list's (the list
- * reference also owns a reference to `cc`, because stop may need to lock it). */
+ * reference also owns a reference to `cc`, because stop may need to lock it; once stop wins the
+ * PENDING -> STOPPED race, dropping that `cc` reference is stop's job, after its last lock). */
 struct ctx__after {
     void (*fn)(void *);
     void *arg;
