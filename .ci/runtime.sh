@@ -19,9 +19,8 @@ build_and_test() {
 }
 
 build_and_test plain
-# Wall-time bounds in the tests are meaningful only for the uninstrumented build.
 build_and_test asan-ubsan -DCTX_SANITIZE=address,undefined
-TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" CTX_SOAK_SECONDS=60 \
   build_and_test tsan -DCTX_SANITIZE=thread
 
 echo "=== runtime: valgrind (plain build) ==="

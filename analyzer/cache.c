@@ -5,6 +5,8 @@
  * every length against the buffer, so a truncated or tampered entry is a miss, not a crash. */
 #include "cache.h"
 
+#include "serial.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -24,7 +26,6 @@
 #define CACHE_MAGIC "CTXLCACH"
 #define CACHE_FORMAT 1u
 #define CACHE_HEADER (8 + 4 + 16 + 8 + 8)
-#define NULL_STR 0xffffffffu
 
 /* ---- Content hashes of files, memoised per run (a header is hashed once, not per unit). ---- */
 
@@ -142,7 +143,7 @@ static bool file_hash_of(cl_cache *c, const char *path, uint64_t *out)
 
 static void hash_str(XXH3_state_t *st, const char *s)
 {
-    uint32_t n = s ? (uint32_t)strlen(s) : NULL_STR;
+    uint32_t n = s ? (uint32_t)strlen(s) : UINT32_MAX; /* a NULL hashes apart from "" */
     XXH3_128bits_update(st, &n, sizeof n);
     if (s)
         XXH3_128bits_update(st, s, n);
@@ -364,190 +365,6 @@ void cl_cache_close(cl_cache *c)
     free(c);
 }
 
-/* ---- Serialisation ---- */
-
-typedef struct wbuf {
-    char *p;
-    size_t n, cap;
-} wbuf;
-
-static void put(wbuf *b, const void *data, size_t n)
-{
-    if (b->n + n > b->cap) {
-        while (b->n + n > b->cap)
-            b->cap = b->cap ? 2 * b->cap : 4096;
-        b->p = cl_xrealloc(b->p, b->cap);
-    }
-    memcpy(b->p + b->n, data, n);
-    b->n += n;
-}
-
-static void put_u32(wbuf *b, uint32_t v)
-{
-    unsigned char x[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
-                          (unsigned char)(v >> 24)};
-    put(b, x, 4);
-}
-
-static void put_u64(wbuf *b, uint64_t v)
-{
-    put_u32(b, (uint32_t)v);
-    put_u32(b, (uint32_t)(v >> 32));
-}
-
-static void put_str(wbuf *b, const char *s)
-{
-    if (!s) {
-        put_u32(b, NULL_STR);
-        return;
-    }
-    size_t n = strlen(s);
-    put_u32(b, (uint32_t)n);
-    put(b, s, n);
-}
-
-static void put_pos(wbuf *b, const cl_pos *p)
-{
-    put_str(b, p->file);
-    put_u32(b, p->line);
-    put_u32(b, p->col);
-    put_u32(b, p->offset);
-}
-
-typedef struct rbuf {
-    const unsigned char *p;
-    size_t n, at;
-    bool bad;
-} rbuf;
-
-static uint32_t get_u32(rbuf *b)
-{
-    if (b->bad || b->n - b->at < 4) {
-        b->bad = true;
-        return 0;
-    }
-    const unsigned char *x = b->p + b->at;
-    b->at += 4;
-    return (uint32_t)x[0] | (uint32_t)x[1] << 8 | (uint32_t)x[2] << 16 | (uint32_t)x[3] << 24;
-}
-
-static uint64_t get_u64(rbuf *b)
-{
-    uint64_t lo = get_u32(b);
-    return lo | (uint64_t)get_u32(b) << 32;
-}
-
-/* A new string, or NULL for a stored NULL (and on error, with b->bad set). */
-static char *get_str(rbuf *b)
-{
-    uint32_t n = get_u32(b);
-    if (b->bad || n == NULL_STR)
-        return NULL;
-    if (b->n - b->at < n || memchr(b->p + b->at, '\0', n)) {
-        b->bad = true;
-        return NULL;
-    }
-    char *s = cl_xstrndup((const char *)b->p + b->at, n);
-    b->at += n;
-    return s;
-}
-
-/* A string that must be present. */
-static char *get_str_nn(rbuf *b)
-{
-    char *s = get_str(b);
-    if (!s)
-        b->bad = true;
-    return s;
-}
-
-static cl_pos get_pos(rbuf *b)
-{
-    cl_pos p = {0};
-    p.file = get_str_nn(b);
-    p.line = get_u32(b);
-    p.col = get_u32(b);
-    p.offset = get_u32(b);
-    return p;
-}
-
-/* A count that cannot exceed what the remaining bytes could hold (each item >= 4 bytes). */
-static uint32_t get_count(rbuf *b)
-{
-    uint32_t n = get_u32(b);
-    if (!b->bad && n > (b->n - b->at) / 4)
-        b->bad = true;
-    return b->bad ? 0 : n;
-}
-
-static const char *rule_id(rbuf *b)
-{
-    char *id = get_str_nn(b);
-    const cl_rule *r = id ? cl_rule_find(id) : NULL;
-    free(id);
-    if (!r)
-        b->bad = true;
-    return r ? r->id : NULL;
-}
-
-static void read_findings(rbuf *b, cl_findings *out)
-{
-    for (uint32_t i = 0, n = get_count(b); i < n && !b->bad; i++) {
-        cl_finding *f = cl_findings_push(out);
-        f->rule = rule_id(b);
-        uint32_t sev = get_u32(b);
-        if (sev > CL_SEV_ERROR)
-            b->bad = true;
-        f->severity = (cl_severity)sev;
-        f->message = get_str_nn(b);
-        f->begin = get_pos(b);
-        f->end = get_pos(b);
-        for (uint32_t j = 0, nn = get_count(b); j < nn && !b->bad; j++) {
-            cl_pos p = get_pos(b);
-            char *msg = get_str_nn(b);
-            if (b->bad) {
-                free(p.file);
-                free(msg);
-                break;
-            }
-            cl_finding_add_note(f, p, msg);
-        }
-        for (uint32_t j = 0, nf = get_count(b); j < nf && !b->bad; j++) {
-            char *file = get_str_nn(b);
-            uint32_t off = get_u32(b), len = get_u32(b);
-            char *text = get_str_nn(b);
-            if (!b->bad)
-                cl_finding_add_fix(f, file, off, len, text);
-            free(file);
-            free(text);
-        }
-        f->cond_kind = get_str(b);
-        f->cond_key = get_str(b);
-        f->cond_index = (int)get_u32(b);
-        if (!f->message)
-            f->message = cl_xstrdup(""); /* keeps a bad entry freeable */
-        if (!f->begin.file)
-            f->begin.file = cl_xstrdup("");
-        if (!f->end.file)
-            f->end.file = cl_xstrdup("");
-    }
-}
-
-static void read_facts(rbuf *b, cl_facts *out)
-{
-    for (uint32_t i = 0, n = get_count(b); i < n && !b->bad; i++) {
-        const char *rule = rule_id(b);
-        char *kind = get_str_nn(b), *key = get_str_nn(b);
-        int index = (int)get_u32(b);
-        char *data = get_str(b);
-        if (!b->bad)
-            cl_facts_add(out, rule, kind, key, index, data);
-        free(kind);
-        free(key);
-        free(data);
-    }
-}
-
 static bool read_entry(const char *path, unsigned char **data, size_t *len)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -587,27 +404,28 @@ bool cl_cache_lookup(cl_cache *c, const cl_config *cfg, const cl_job *job, cl_un
     bool hit = false;
     if (!read_entry(path, &data, &len))
         goto done;
-    rbuf b = {data, len, 0, false};
+    cl_rbuf b = {data, len, 0, false};
     if (memcmp(data, CACHE_MAGIC, 8) != 0)
         goto done;
     b.at = 8;
-    if (get_u32(&b) != CACHE_FORMAT || get_u64(&b) != key.low64 || get_u64(&b) != key.high64)
+    if (cl_get_u32(&b) != CACHE_FORMAT || cl_get_u64(&b) != key.low64 ||
+        cl_get_u64(&b) != key.high64)
         goto done;
-    uint64_t plen = get_u64(&b), sum = get_u64(&b);
+    uint64_t plen = cl_get_u64(&b), sum = cl_get_u64(&b);
     if (plen != len - CACHE_HEADER || XXH3_64bits(data + CACHE_HEADER, plen) != sum)
         goto done;
 
     /* Direct mode: every file the unit included must still have the content it had. */
-    for (uint32_t i = 0, n = get_count(&b); i < n; i++) {
-        char *dep = get_str_nn(&b);
-        uint64_t want = get_u64(&b), have;
+    for (uint32_t i = 0, n = cl_get_count(&b); i < n; i++) {
+        char *dep = cl_get_str_nn(&b);
+        uint64_t want = cl_get_u64(&b), have;
         bool same = !b.bad && file_hash_of(c, dep, &have) && have == want;
         free(dep);
         if (!same)
             goto done;
     }
-    read_findings(&b, &out->findings);
-    read_facts(&b, &out->facts);
+    cl_get_findings(&b, &out->findings);
+    cl_get_facts(&b, &out->facts);
     if (b.bad || b.at != b.n) {
         cl_findings_free(&out->findings);
         cl_facts_free(&out->facts);
@@ -625,7 +443,7 @@ done:
 typedef struct deps {
     CXTranslationUnit tu;
     const cl_job *job;
-    wbuf *b;
+    cl_wbuf *b;
     uint32_t n;
     char **seen;
     size_t n_seen, cap_seen;
@@ -645,8 +463,8 @@ static bool first_sight(deps *d, const char *name)
 
 static void put_dep(deps *d, const char *name, uint64_t hash)
 {
-    put_str(d->b, name);
-    put_u64(d->b, hash);
+    cl_put_str(d->b, name);
+    cl_put_u64(d->b, hash);
     d->n++;
 }
 
@@ -674,60 +492,19 @@ static void add_dep(CXFile f, CXSourceLocation *stack, unsigned len, CXClientDat
     clang_disposeString(s);
 }
 
-static void write_findings(wbuf *b, const cl_findings *fs)
-{
-    put_u32(b, (uint32_t)fs->n);
-    for (size_t i = 0; i < fs->n; i++) {
-        const cl_finding *f = &fs->v[i];
-        put_str(b, f->rule);
-        put_u32(b, (uint32_t)f->severity);
-        put_str(b, f->message);
-        put_pos(b, &f->begin);
-        put_pos(b, &f->end);
-        put_u32(b, (uint32_t)f->n_notes);
-        for (size_t j = 0; j < f->n_notes; j++) {
-            put_pos(b, &f->notes[j].pos);
-            put_str(b, f->notes[j].message);
-        }
-        put_u32(b, (uint32_t)f->n_fixes);
-        for (size_t j = 0; j < f->n_fixes; j++) {
-            put_str(b, f->fixes[j].file);
-            put_u32(b, f->fixes[j].offset);
-            put_u32(b, f->fixes[j].length);
-            put_str(b, f->fixes[j].text);
-        }
-        put_str(b, f->cond_kind);
-        put_str(b, f->cond_key);
-        put_u32(b, (uint32_t)f->cond_index);
-    }
-}
-
-static void write_facts(wbuf *b, const cl_facts *fs)
-{
-    put_u32(b, (uint32_t)fs->n);
-    for (size_t i = 0; i < fs->n; i++) {
-        const cl_fact *f = &fs->v[i];
-        put_str(b, f->rule);
-        put_str(b, f->kind);
-        put_str(b, f->key);
-        put_u32(b, (uint32_t)f->index);
-        put_str(b, f->data);
-    }
-}
-
 int cl_cache_store(cl_cache *c, const cl_config *cfg, const cl_job *job, CXTranslationUnit tu,
                    char *const *extra, size_t n_extra, const cl_unit_result *res)
 {
     XXH128_hash_t key = job_key(c, cfg, job);
-    wbuf b = {0};
-    put(&b, CACHE_MAGIC, 8);
-    put_u32(&b, CACHE_FORMAT);
-    put_u64(&b, key.low64);
-    put_u64(&b, key.high64);
-    put_u64(&b, 0); /* payload length and checksum, filled in below */
-    put_u64(&b, 0);
+    cl_wbuf b = {0};
+    cl_put(&b, CACHE_MAGIC, 8);
+    cl_put_u32(&b, CACHE_FORMAT);
+    cl_put_u64(&b, key.low64);
+    cl_put_u64(&b, key.high64);
+    cl_put_u64(&b, 0); /* payload length and checksum, filled in below */
+    cl_put_u64(&b, 0);
     size_t count_at = b.n;
-    put_u32(&b, 0);
+    cl_put_u32(&b, 0);
     deps d = {.tu = tu, .job = job, .b = &b, .ok = true};
     clang_getInclusions(tu, add_dep, &d);
     for (size_t i = 0; i < n_extra && d.ok; i++) {
@@ -746,8 +523,8 @@ int cl_cache_store(cl_cache *c, const cl_config *cfg, const cl_job *job, CXTrans
     if (d.ok && d.n > 0) {
         for (int i = 0; i < 4; i++)
             b.p[count_at + (size_t)i] = (char)(d.n >> (8 * i));
-        write_findings(&b, &res->findings);
-        write_facts(&b, &res->facts);
+        cl_put_findings(&b, &res->findings);
+        cl_put_facts(&b, &res->facts);
         uint64_t plen = b.n - CACHE_HEADER, sum = XXH3_64bits(b.p + CACHE_HEADER, plen);
         for (int i = 0; i < 8; i++) {
             b.p[CACHE_HEADER - 16 + i] = (char)(plen >> (8 * i));

@@ -32,6 +32,8 @@ enum {
     OPT_STATS,
     OPT_SHARED_PCH,
     OPT_SHARD,
+    OPT_SHARD_STATE,
+    OPT_MERGE_SHARDS,
 };
 
 static const struct option long_opts[] = {
@@ -58,6 +60,8 @@ static const struct option long_opts[] = {
     {"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
     {"fix", no_argument, NULL, OPT_FIX},
     {"fix-dry-run", no_argument, NULL, OPT_FIX_DRY_RUN},
+    {"shard-state", required_argument, NULL, OPT_SHARD_STATE},
+    {"merge-shards", no_argument, NULL, OPT_MERGE_SHARDS},
     {"shard", required_argument, NULL, OPT_SHARD},
     {NULL, 0, NULL, 0},
 };
@@ -201,6 +205,12 @@ int cl_options_parse(int argc, char **argv, cl_options *opt)
             if (cl_shard_parse(optarg, &opt->shard_index, &opt->shard_count) != 0)
                 return bad("--shard takes K/N with 1 <= K <= N (e.g. 2/4), not '%s'", optarg);
             break;
+        case OPT_SHARD_STATE:
+            opt->shard_state = optarg;
+            break;
+        case OPT_MERGE_SHARDS:
+            opt->merge_shards = true;
+            break;
         case ':':
             return bad("option '%s' needs an argument", argv[optind - 1]);
         default:
@@ -215,6 +225,15 @@ int cl_options_parse(int argc, char **argv, cl_options *opt)
         return bad("--fix writes the fixes and --fix-dry-run prints them: choose one");
     if (opt->stdin_filename && opt->fix)
         return bad("--fix edits files on disk, not standard input (--stdin-filename)");
+    if (opt->shard_state && !opt->shard_count)
+        return bad("--shard-state records a shard: give --shard K/N too");
+    if (opt->merge_shards) {
+        if (opt->shard_count || opt->stdin_filename || opt->verify || opt->fix)
+            return bad("--merge-shards reports the states of finished shards: it takes no "
+                       "--shard, --stdin-filename, --verify or --fix");
+        if (!opt->n_files)
+            return bad("--merge-shards needs the state files the shards wrote (--shard-state)");
+    }
     if (opt->stdin_filename) {
         if (opt->n_files)
             return bad("--stdin-filename lints standard input: name no other file (got '%s')",

@@ -310,8 +310,89 @@ static bool use_colour(const cl_options *opt, FILE *out)
     return isatty(fileno(out)) && !getenv("NO_COLOR") && term && strcmp(term, "dumb") != 0;
 }
 
+/* Everything after the units are merged, shared by a run and a merge of shard states: decide
+ * the conditional findings on the facts, de-duplicate, apply suppressions and the baseline,
+ * then check the expectations (--verify) or fix and write the report. Returns the exit
+ * status, given the one so far. */
+static int finish(const cl_options *opt, const cl_config *cfg, cl_findings *all,
+                  const cl_facts *facts, const cl_jobs *jobs, const job_result *results,
+                  cl_sources *sources, const char *cwd, const char *root, int status)
+{
+    cl_findings_filter(all, keep_resolved, (void *)facts);
+    cl_findings_sort_unique(all);
+    apply_suppressions(all, jobs, sources, opt->report_unused_suppressions);
+    cl_findings_sort_unique(all);
+
+    if (opt->verify) {
+        int v = verify(all, jobs, results, sources, cwd, stdout);
+        return status == 0 ? v : (v ? 2 : status);
+    }
+    if (cl_baseline_run(opt, all, sources, root) != 0)
+        return 2;
+    bool fix_failed = false;
+    cl_fix_plan *plan = cl_fix_run(opt, all, root, &fix_failed);
+    cl_output_request req = {.opt = opt,
+                             .cfg = cfg,
+                             .findings = all,
+                             .sources = sources,
+                             .cwd = cwd,
+                             .root = root,
+                             .fix_plan = plan};
+    req.color = !opt->output && use_colour(opt, stdout);
+    int out_status = cl_output_write(&req);
+    cl_fix_plan_free(plan);
+    if (out_status != 0 || fix_failed)
+        status = 2;
+    if (status == 0)
+        for (size_t i = 0; i < all->n; i++)
+            if (all->v[i].severity >= cfg->fail_severity)
+                status = 1;
+    return status;
+}
+
+/* --merge-shards STATE...: the states the shards of a --shard K/N matrix wrote with
+ * --shard-state, merged as if one run had linted every unit: the cross-file findings each
+ * shard could not decide are decided here on the facts of all of them. */
+static int merge_shards(const cl_options *opt)
+{
+    char cwd[PATH_MAX];
+    if (!getcwd(cwd, sizeof cwd))
+        cwd[0] = '\0';
+    char *err = NULL;
+    cl_config *cfg = NULL;
+    if (cl_config_for_run(opt, &cfg, &err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        free(err);
+        return 2;
+    }
+    cl_findings all = {0};
+    cl_facts facts = {0};
+    int status = 0;
+    for (size_t i = 0; i < opt->n_files && status == 0; i++)
+        if (cl_shard_state_read(opt->files[i], &all, &facts, &err) != 0) {
+            fprintf(stderr, "%s\n", err);
+            free(err);
+            status = 2;
+        }
+    if (status == 0) {
+        cl_facts_sort(&facts);
+        char *root = cl_project_root(cwd);
+        cl_sources *sources = cl_sources_new();
+        cl_jobs none = {0};
+        status = finish(opt, cfg, &all, &facts, &none, NULL, sources, cwd, root, status);
+        cl_sources_free(sources);
+        free(root);
+    }
+    cl_findings_free(&all);
+    cl_facts_free(&facts);
+    cl_config_free(cfg);
+    return status;
+}
+
 int cl_driver_run(const cl_options *opt)
 {
+    if (opt->merge_shards)
+        return merge_shards(opt);
     int status = 0;
     char *err = NULL;
     char cwd[PATH_MAX];
@@ -409,42 +490,15 @@ int cl_driver_run(const cl_options *opt)
         free(res->error);
     }
     cl_facts_sort(&facts);
+    if (opt->shard_state && status == 0 &&
+        cl_shard_state_write(opt->shard_state, &all, &facts, &err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        free(err);
+        status = 2;
+    }
     if (opt->shard_count)
         cl_shard_drop_conditional(&all);
-    cl_findings_filter(&all, keep_resolved, &facts);
-    cl_findings_sort_unique(&all);
-    apply_suppressions(&all, &jobs, sources, opt->report_unused_suppressions);
-    cl_findings_sort_unique(&all);
-
-    int out_status = 0;
-    if (opt->verify) {
-        int v = verify(&all, &jobs, r.results, sources, cwd, stdout);
-        if (status == 0)
-            status = v;
-        else if (v)
-            status = 2;
-    } else if (cl_baseline_run(opt, &all, sources, root) != 0) {
-        status = 2;
-    } else {
-        bool fix_failed = false;
-        cl_fix_plan *plan = cl_fix_run(opt, &all, root, &fix_failed);
-        cl_output_request req = {.opt = opt,
-                                 .cfg = cfg,
-                                 .findings = &all,
-                                 .sources = sources,
-                                 .cwd = cwd,
-                                 .root = root,
-                                 .fix_plan = plan};
-        req.color = !opt->output && use_colour(opt, stdout);
-        out_status = cl_output_write(&req);
-        cl_fix_plan_free(plan);
-        if (out_status != 0 || fix_failed)
-            status = 2;
-        if (status == 0)
-            for (size_t i = 0; i < all.n; i++)
-                if (all.v[i].severity >= cfg->fail_severity)
-                    status = 1;
-    }
+    status = finish(opt, cfg, &all, &facts, &jobs, r.results, sources, cwd, root, status);
 
     free(root);
     free(r.results);

@@ -30,7 +30,9 @@ typedef struct cl_options {
     char *stdin_filename;
     /* --shard K/N (1-based K); shard_count 0: no sharding */
     unsigned shard_index, shard_count;
-    bool quiet; /* --quiet: no notes on standard error */
+    char *shard_state; /* --shard-state FILE: this shard's findings and facts, for a merge */
+    bool merge_shards; /* --merge-shards STATE...: decide and report the shards' results */
+    bool quiet;        /* --quiet: no notes on standard error */
 
     char *cache_dir; /* --cache-dir DIR; NULL for the default folder */
     bool no_cache;   /* --no-cache */

@@ -222,6 +222,23 @@ static void visit(cl_rule_ctx *rc, void *vs, CXCursor call)
     CXCursor fnlike = cl_cfg_enclosing_fnlike(rc);
     cl_cfg_flow fl = cl_cfg_value_flow(rc, call, fnlike);
     const char *release = release_fn_name(m);
+    if (fl.kind == CL_FLOW_DROPPED && api->role == CL_ROLE_RETAIN) {
+        /* `retain(c);` returns c itself: the new reference is owned through the argument, so
+         * that variable is followed when it is a local or a parameter; an array element, a
+         * field or a global cannot be followed, and the rule stays silent. */
+        CXCursor v = cl_referenced_decl(cl_call_arg(call, api->context_arg));
+        enum CXCursorKind vk = clang_getCursorKind(v);
+        bool local =
+            vk == CXCursor_ParmDecl ||
+            (vk == CXCursor_VarDecl && clang_Cursor_getStorageClass(v) != CX_SC_Static &&
+             clang_Cursor_getStorageClass(v) != CX_SC_Extern &&
+             clang_getCursorKind(clang_getCursorSemanticParent(v)) != CXCursor_TranslationUnit);
+        if (local) {
+            cl_cfg_site site = {.call = call, .var = v, .aux = clang_getNullCursor(), .api = api};
+            cl_cfg_sites_add(&st->sites, rc, site);
+        }
+        return;
+    }
     if (fl.kind == CL_FLOW_DROPPED) {
         cl_report(rc, call,
                   "the context reference returned by %s is dropped here, so nothing can release "

@@ -14,7 +14,7 @@ if [ ! -f "$dest/package.json" ]; then
 fi
 npm install --prefix "$dest" --no-audit --no-fund --loglevel=error \
   "@microsoft/sarif-multitool@${version}" "@microsoft/sarif-multitool-linux@${version}" >&2
-bin=$(find "$dest/node_modules/@microsoft/sarif-multitool-linux" -type f -name Sarif.Multitool | head -n 1)
+bin=$(find "$dest/node_modules/@microsoft/sarif-multitool-linux" -type f -name Sarif.Multitool -print -quit)
 if [ -z "$bin" ]; then
   echo "install-sarif-validator: Sarif.Multitool binary not found under $dest" >&2
   exit 1

@@ -36,7 +36,9 @@ void ctx__after_run_batch(struct ctx__after *batch)
             *tail = a;
             tail = &a->next;
         } else {
-            put_list_ref(a); /* stopped while we were detaching it */
+            /* Stopped while we were detaching it. The stopper may still be locking `cc`, so the
+             * list's reference to the canceler is its to drop; ours is only the one to `a`. */
+            put_ref(a);
         }
     }
     if (run)
@@ -75,17 +77,17 @@ ctx_after_t ctx_after_func(ctx_t *c, void (*fn)(void *), void *arg)
         return h;
 
     atomic_fetch_add_explicit(&cc->base.refs, 1, memory_order_relaxed);
-    pthread_mutex_lock(&cc->lock);
+    ctx__lock(&cc->lock);
     if (atomic_load_explicit(&cc->err, memory_order_relaxed) == 0) {
         a->next = cc->afters;
         if (cc->afters)
             cc->afters->prev = a;
         cc->afters = a;
         a->linked = true;
-        pthread_mutex_unlock(&cc->lock);
+        ctx__unlock(&cc->lock);
         return h;
     }
-    pthread_mutex_unlock(&cc->lock);
+    ctx__unlock(&cc->lock);
     ctx__after_run_batch(a); /* already done: run at once, still off this thread */
     return h;
 }
@@ -111,7 +113,7 @@ bool ctx_after_stop(ctx_after_t *h)
     if (stopped && a->cc) {
         struct ctx__canceler *cc = a->cc;
         bool was_linked = false;
-        pthread_mutex_lock(&cc->lock);
+        ctx__lock(&cc->lock);
         if (a->linked) {
             if (a->prev)
                 a->prev->next = a->next;
@@ -122,10 +124,13 @@ bool ctx_after_stop(ctx_after_t *h)
             a->linked = false;
             was_linked = true;
         }
-        pthread_mutex_unlock(&cc->lock);
-        /* If a cancel already detached it, that cancel sees STOPPED and drops the list ref. */
+        ctx__unlock(&cc->lock);
+        /* If a cancel already detached it, that cancel sees STOPPED and drops the list's
+         * reference to `a`; the one to `cc` is dropped here in any case, only now that we are
+         * done with its lock (the cancel could otherwise free `cc` under our feet). */
         if (was_linked)
-            put_list_ref(a);
+            put_ref(a);
+        ctx__unref(&cc->base);
     }
     put_ref(a);
     return stopped;

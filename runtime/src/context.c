@@ -3,7 +3,6 @@
 #include "internal.h"
 
 #include <errno.h>
-#include <string.h>
 
 static struct ctx background_root = {.magic = CTX__MAGIC_LIVE, .kind = CTX__ROOT};
 static struct ctx todo_root = {.magic = CTX__MAGIC_LIVE, .kind = CTX__ROOT};
@@ -40,16 +39,34 @@ static void destroy_one(struct ctx *c)
 {
     if (c->kind == CTX__CANCEL || c->kind == CTX__TIMER) {
         struct ctx__canceler *cc = ctx__as_canceler(c);
-        /* A context whose last reference goes without being cancelled (a ctx_with_value child of
-         * a never-cancelled canceler, say) must leave its parent's list and the timer heap. */
+        /* Its cancel normally unlinked it and removed its timer already (the handle's reference
+         * is only dropped after cancelling); a misused ctx_release can bring a live one here. */
         ctx__unlink_child(cc);
-        if (c->kind == CTX__TIMER)
+        if (c->kind == CTX__TIMER && !atomic_load_explicit(&cc->settled, memory_order_acquire))
             ctx__timer_remove(cc);
         ctx__done_fd_close(cc);
-        pthread_mutex_destroy(&cc->lock);
     }
     c->magic = CTX__MAGIC_DEAD;
     ctx__free(c);
+}
+
+bool ctx__sole_owner(struct ctx *c)
+{
+    /* New references come from holders of a reference (ctx_retain, a child's or an after-func's
+     * reference to its parent), and without one only from a cancelling parent (children it
+     * still lists) or the timer thread (timers still queued). A linked child or a queued timer
+     * may therefore gain one at any moment; anything else with one reference cannot.
+     * The flags are read first: a parent retains a child before clearing its `linked` (release),
+     * and the timer thread retains a timer under the heap lock that ctx__timer_remove takes
+     * before `settled` is stored (release), so once the flags say "neither", the count read
+     * after them (acquire) includes any reference gained that way. */
+    if (c->kind == CTX__TIMER &&
+        !atomic_load_explicit(&ctx__as_canceler(c)->settled, memory_order_acquire))
+        return false;
+    if ((c->kind == CTX__TIMER || c->kind == CTX__CANCEL) &&
+        atomic_load_explicit(&ctx__as_canceler(c)->linked, memory_order_acquire))
+        return false;
+    return atomic_load_explicit(&c->refs, memory_order_acquire) == 1;
 }
 
 /* Drops one reference. Freeing a context drops its parent, which may free that too: a loop, not
@@ -57,7 +74,10 @@ static void destroy_one(struct ctx *c)
 void ctx__unref(struct ctx *c)
 {
     while (c && c->kind != CTX__ROOT) {
-        int before = atomic_fetch_sub_explicit(&c->refs, 1, memory_order_acq_rel);
+        /* Holding the only reference, nobody can take another (ctx__sole_owner explains why),
+         * so the last release needs no read-modify-write. */
+        int before =
+            ctx__sole_owner(c) ? 1 : atomic_fetch_sub_explicit(&c->refs, 1, memory_order_acq_rel);
         if (before > 1)
             return;
         if (before < 1) {
@@ -121,11 +141,9 @@ static void init_header(struct ctx *c, enum ctx__kind kind, struct ctx *parent)
     if (parent->kind != CTX__ROOT)
         atomic_fetch_add_explicit(&parent->refs, 1, memory_order_relaxed);
     c->cc = parent->cc;
-    c->key = NULL;
-    c->value = NULL;
 }
 
-static bool check_parent(const char *function, ctx_t *parent)
+static bool check_parent(ctx_t *parent, const char *function)
 {
     if (!parent) {
         ctx__misuse(function, "NULL parent context (use ctx_todo() as a placeholder)");
@@ -138,45 +156,80 @@ static bool check_parent(const char *function, ctx_t *parent)
     return true;
 }
 
-static void fill_handle(ctx_cancel_t *cancel, ctx_t *c)
+static void fill_handle(ctx_t *c, ctx_cancel_t *cancel)
 {
     cancel->ctx__node = c;
-    cancel->ctx__state = c ? CTX__HANDLE_LIVE : CTX__HANDLE_SPENT;
+    cancel->ctx__state = CTX__HANDLE_LIVE;
+}
+
+/* A failed constructor leaves the handle spent, so cancelling it is the documented no-op. */
+static void spend_handle(ctx_cancel_t *cancel)
+{
+    cancel->ctx__node = NULL;
+    cancel->ctx__state = CTX__HANDLE_SPENT;
+}
+
+/* Starts the deadline of a new timer context, or finishes it at once if the deadline has passed
+ * (Go does the same). On out-of-memory, undoes the construction and returns false. */
+static bool arm_timer(struct ctx__canceler *c)
+{
+    /* Born done under a finished parent (and settled, see ctx__sole_owner): never queued. */
+    if (atomic_load_explicit(&c->err, memory_order_relaxed) != 0)
+        return true;
+    if (c->deadline_ns <= ctx__now_ns()) {
+        ctx__cancel_tree(c, ETIMEDOUT, c->timeout_cause, true);
+        return true;
+    }
+    while (!ctx__timer_add(c)) {
+        if (!ctx__timer_grow(c)) {
+            /* Already linked under the parent: unlink it the way a cancel does, then free. */
+            ctx__cancel_tree(c, ECANCELED, ECANCELED, true);
+            ctx__unref(&c->base);
+            return false;
+        }
+    }
+    /* No lock against a concurrent cancel from the parent: it stores err before removing the
+     * timer, we queued before loading err, so one of us sees the other (both seq_cst). */
+    if (atomic_load_explicit(&c->err, memory_order_seq_cst) != 0)
+        ctx__timer_remove(c);
+    return true;
 }
 
 /* Builds a canceler under `parent`. With `has_deadline`, a deadline earlier than the parent's
  * gets a timer; otherwise the parent's deadline (if any) is inherited, as in Go. */
-static ctx_t *new_canceler(const char *function, ctx_t *parent, bool has_deadline,
+static ctx_t *new_canceler(ctx_t *parent, const char *function, bool has_deadline,
                            int64_t deadline_ns, int timeout_cause, ctx_cancel_t *cancel)
 {
     if (!cancel) {
         ctx__misuse(function, "NULL cancel handle");
         return NULL;
     }
-    fill_handle(cancel, NULL);
-    if (!check_parent(function, parent))
+    spend_handle(cancel);
+    if (!check_parent(parent, function))
         return NULL;
 
     struct ctx__canceler *pcc = parent->cc;
     bool own_timer = has_deadline && !(pcc && pcc->has_deadline && pcc->deadline_ns < deadline_ns);
-    if (own_timer && !ctx__timer_reserve())
+    if (own_timer && !ctx__timer_start())
         return NULL;
     struct ctx__canceler *c = ctx__alloc(sizeof *c);
-    if (!c) {
-        if (own_timer)
-            ctx__timer_unreserve();
+    if (!c)
         return NULL;
-    }
     init_header(&c->base, own_timer ? CTX__TIMER : CTX__CANCEL, parent);
     c->base.cc = c;
     atomic_init(&c->err, 0);
     atomic_init(&c->cause, 0);
     atomic_init(&c->waiters, 0);
+    atomic_init(&c->settled, 0);
+    atomic_init(&c->linked, false);
     c->done_fd = -1;
     c->done_wfd = -1;
     c->timeout_cause = timeout_cause ? timeout_cause : ETIMEDOUT;
     c->heap_index = -1;
-    c->linked = false;
+    c->timer_shard = 0;
+    if (own_timer)
+        ctx__timer_pick_shard(c); /* before linking: a cancel from the parent reads it */
+    c->marker = false;
     if (own_timer) {
         c->has_deadline = true;
         c->deadline_ns = deadline_ns;
@@ -184,7 +237,7 @@ static ctx_t *new_canceler(const char *function, ctx_t *parent, bool has_deadlin
         c->has_deadline = pcc ? pcc->has_deadline : false;
         c->deadline_ns = pcc ? pcc->deadline_ns : 0;
     }
-    pthread_mutex_init(&c->lock, NULL);
+    ctx__lock_init(&c->lock);
     c->children = NULL;
     c->sib_prev = c->sib_next = NULL;
     c->work_next = NULL;
@@ -193,43 +246,32 @@ static ctx_t *new_canceler(const char *function, ctx_t *parent, bool has_deadlin
     if (pcc)
         ctx__link_child(pcc, c);
 
-    if (own_timer) {
-        if (deadline_ns <= ctx__now_ns()) {
-            ctx__timer_unreserve();
-            ctx__cancel_tree(c, ETIMEDOUT, c->timeout_cause, true);
-        } else {
-            pthread_mutex_lock(&c->lock);
-            if (atomic_load_explicit(&c->err, memory_order_relaxed) == 0)
-                ctx__timer_add(c);
-            else
-                ctx__timer_unreserve();
-            pthread_mutex_unlock(&c->lock);
-        }
-    }
-    fill_handle(cancel, &c->base);
+    if (own_timer && !arm_timer(c))
+        return NULL;
+    fill_handle(&c->base, cancel);
     return &c->base;
 }
 
 ctx_t *ctx_with_cancel(ctx_t *parent, ctx_cancel_t *cancel)
 {
-    return new_canceler("ctx_with_cancel", parent, false, 0, 0, cancel);
+    return new_canceler(parent, "ctx_with_cancel", false, 0, 0, cancel);
 }
 
 ctx_t *ctx_with_cancel_cause(ctx_t *parent, ctx_cancel_t *cancel)
 {
-    return new_canceler("ctx_with_cancel_cause", parent, false, 0, 0, cancel);
+    return new_canceler(parent, "ctx_with_cancel_cause", false, 0, 0, cancel);
 }
 
 ctx_t *ctx_with_deadline(ctx_t *parent, struct timespec deadline, ctx_cancel_t *cancel)
 {
-    return new_canceler("ctx_with_deadline", parent, true, ctx__timespec_to_ns(deadline), 0,
+    return new_canceler(parent, "ctx_with_deadline", true, ctx__timespec_to_ns(deadline), 0,
                         cancel);
 }
 
 ctx_t *ctx_with_deadline_cause(ctx_t *parent, struct timespec deadline, int cause,
                                ctx_cancel_t *cancel)
 {
-    return new_canceler("ctx_with_deadline_cause", parent, true, ctx__timespec_to_ns(deadline),
+    return new_canceler(parent, "ctx_with_deadline_cause", true, ctx__timespec_to_ns(deadline),
                         cause, cancel);
 }
 
@@ -241,35 +283,35 @@ static int64_t deadline_after(int64_t timeout_ns)
 
 ctx_t *ctx_with_timeout(ctx_t *parent, int64_t timeout_ns, ctx_cancel_t *cancel)
 {
-    return new_canceler("ctx_with_timeout", parent, true, deadline_after(timeout_ns), 0, cancel);
+    return new_canceler(parent, "ctx_with_timeout", true, deadline_after(timeout_ns), 0, cancel);
 }
 
 ctx_t *ctx_with_timeout_cause(ctx_t *parent, int64_t timeout_ns, int cause, ctx_cancel_t *cancel)
 {
-    return new_canceler("ctx_with_timeout_cause", parent, true, deadline_after(timeout_ns), cause,
+    return new_canceler(parent, "ctx_with_timeout_cause", true, deadline_after(timeout_ns), cause,
                         cancel);
 }
 
 ctx_t *ctx_with_value(ctx_t *parent, const ctx_key_t *key, void *value)
 {
-    if (!check_parent("ctx_with_value", parent))
+    if (!check_parent(parent, "ctx_with_value"))
         return NULL;
     if (!key) {
         ctx__misuse("ctx_with_value", "NULL key (declare keys with CTX_KEY)");
         return NULL;
     }
-    struct ctx *c = ctx__alloc(sizeof *c);
-    if (!c)
+    struct ctx__value *v = ctx__alloc(sizeof *v);
+    if (!v)
         return NULL;
-    init_header(c, CTX__VALUE, parent);
-    c->key = key;
-    c->value = value;
-    return c;
+    init_header(&v->base, CTX__VALUE, parent);
+    v->key = key;
+    v->value = value;
+    return &v->base;
 }
 
 ctx_t *ctx_without_cancel(ctx_t *parent)
 {
-    if (!check_parent("ctx_without_cancel", parent))
+    if (!check_parent(parent, "ctx_without_cancel"))
         return NULL;
     struct ctx *c = ctx__alloc(sizeof *c);
     if (!c)
@@ -337,9 +379,12 @@ void *ctx_value(ctx_t *c, const ctx_key_t *key)
         ctx__misuse("ctx_value", "NULL key");
         return NULL;
     }
-    /* Only value nodes have a non-NULL key, so one comparison per level suffices. */
-    for (; c; c = c->parent)
-        if (c->key == key)
-            return c->value;
+    for (; c; c = c->parent) {
+        if (c->kind == CTX__VALUE) {
+            struct ctx__value *v = (struct ctx__value *)c;
+            if (v->key == key)
+                return v->value;
+        }
+    }
     return NULL;
 }

@@ -47,7 +47,7 @@ int ctx_done_fd(ctx_t *c)
     struct ctx__canceler *cc = c->cc;
     if (!cc)
         return -1; /* never cancelled: like Go's nil Done channel, poll ignores it */
-    pthread_mutex_lock(&cc->lock);
+    ctx__lock(&cc->lock);
     if (cc->done_fd < 0 && open_fd(cc) &&
         atomic_load_explicit(&cc->err, memory_order_relaxed) != 0) {
         uint64_t one = 1;
@@ -57,7 +57,7 @@ int ctx_done_fd(ctx_t *c)
         } while (w < 0 && errno == EINTR);
     }
     int fd = cc->done_fd;
-    pthread_mutex_unlock(&cc->lock);
+    ctx__unlock(&cc->lock);
     return fd;
 }
 

@@ -5,8 +5,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "internal.h"
 
-#include <stdlib.h>
-
 #define MAX_WORKERS 8
 
 static pthread_mutex_t ex_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -14,7 +12,7 @@ static pthread_cond_t ex_cond = PTHREAD_COND_INITIALIZER;
 static struct ctx__after *queue_head, **queue_tail = &queue_head;
 static pthread_t workers[MAX_WORKERS];
 static int n_workers, n_idle;
-static bool stopping, atexit_registered;
+static bool stopping;
 
 static bool spawn_worker(void);
 
@@ -46,7 +44,7 @@ static void *worker_main(void *unused)
     return NULL;
 }
 
-static void executor_shutdown(void)
+void ctx__executor_shutdown(void)
 {
     pthread_mutex_lock(&ex_lock);
     stopping = true;
@@ -69,8 +67,7 @@ static bool spawn_worker(void)
     if (pthread_create(&workers[n_workers], NULL, worker_main, NULL) != 0)
         return false;
     n_workers++;
-    if (!atexit_registered)
-        atexit_registered = atexit(executor_shutdown) == 0;
+    ctx__shutdown_at_exit();
     return true;
 }
 

@@ -26,6 +26,32 @@ enum ctx__kind {
 
 struct ctx__canceler;
 
+/* The per-context lock: a test-and-set lock of four bytes instead of a 40-byte pthread mutex.
+ * Critical sections are a few pointer updates (never user code, never an allocation), so
+ * spinning briefly and then yielding beats parking; the size keeps a canceler within glibc's
+ * fastbin range. */
+typedef struct ctx__lock {
+    atomic_int held;
+} ctx__lock_t;
+
+void ctx__lock_slow(ctx__lock_t *l);
+
+static inline void ctx__lock_init(ctx__lock_t *l)
+{
+    atomic_init(&l->held, 0);
+}
+
+static inline void ctx__lock(ctx__lock_t *l)
+{
+    if (atomic_exchange_explicit(&l->held, 1, memory_order_acquire) != 0)
+        ctx__lock_slow(l);
+}
+
+static inline void ctx__unlock(ctx__lock_t *l)
+{
+    atomic_store_explicit(&l->held, 0, memory_order_release);
+}
+
 /* Common header of every context. Immutable after construction except `refs`. Value lookups
  * walk `parent`; cancellation state lives in the nearest canceler `cc`, so ctx_err on any kind of
  * context is one load of an immutable pointer and one atomic load. */
@@ -35,7 +61,12 @@ struct ctx {
     uint8_t kind;
     struct ctx *parent;       /* strong reference, except to roots */
     struct ctx__canceler *cc; /* nearest cancelable ancestor-or-self; NULL: never cancelled */
-    const ctx_key_t *key;     /* CTX__VALUE only, NULL otherwise */
+};
+
+/* ctx_with_value */
+struct ctx__value {
+    struct ctx base;
+    const ctx_key_t *key;
     void *value;
 };
 
@@ -45,17 +76,20 @@ struct ctx__after;
  * published with a store after `cause`, so readers never need the lock. */
 struct ctx__canceler {
     struct ctx base;
-    atomic_int err;     /* 0, ECANCELED or ETIMEDOUT; written once */
-    atomic_int cause;   /* valid once err != 0 */
-    atomic_int waiters; /* threads in ctx_wait on this canceler */
-    int done_fd;        /* -1 until ctx_done_fd asks; readable end */
-    int done_wfd;       /* write end (same as done_fd for an eventfd) */
-    int timeout_cause;  /* CTX__TIMER: cause reported when the deadline fires */
-    int32_t heap_index; /* CTX__TIMER: position in the timer heap, -1 when not queued; timer lock */
+    atomic_int err;      /* 0, ECANCELED or ETIMEDOUT; written once */
+    atomic_int cause;    /* valid once err != 0 */
+    atomic_int waiters;  /* threads in ctx_wait or ctx__wait_settled on this canceler */
+    atomic_int settled;  /* 1 once err is set and the whole subtree is cancelled too */
+    int done_fd;         /* -1 until ctx_done_fd asks; readable end */
+    int done_wfd;        /* write end (same as done_fd for an eventfd) */
+    int timeout_cause;   /* CTX__TIMER: cause reported when the deadline fires */
+    int32_t heap_index;  /* CTX__TIMER: position in its timer heap, -1 when not queued */
+    uint8_t timer_shard; /* CTX__TIMER: which timer heap */
     bool has_deadline;
-    bool linked;         /* in the parent canceler's `children`; guarded by the parent's lock */
+    bool marker;         /* on a cancellation work list as its own post-order marker */
+    atomic_bool linked;  /* in the parent canceler's `children`; written under the parent's lock */
+    ctx__lock_t lock;    /* beside the flags: the layout stays at 120 bytes, a glibc fastbin size */
     int64_t deadline_ns; /* own or inherited */
-    pthread_mutex_t lock;
     struct ctx__canceler *children; /* doubly linked through sib_prev/sib_next */
     struct ctx__canceler *sib_prev, *sib_next;
     struct ctx__canceler *work_next; /* cancellation work list: written only by the unlinker */
@@ -63,7 +97,8 @@ struct ctx__canceler {
 };
 
 /* One ctx_after_func registration. Two references: the handle's and the list's (the list
- * reference also owns a reference to `cc`, because stop may need to lock it). */
+ * reference also owns a reference to `cc`, because stop may need to lock it; once stop wins the
+ * PENDING -> STOPPED race, dropping that `cc` reference is stop's job, after its last lock). */
 struct ctx__after {
     void (*fn)(void *);
     void *arg;
@@ -98,6 +133,8 @@ struct timespec ctx__real_deadline_after(int64_t rel_ns);
 
 /* context.c */
 bool ctx__try_retain(struct ctx *c);
+/* True if the caller's reference is the only one and no other thread can take a new one. */
+bool ctx__sole_owner(struct ctx *c);
 void ctx__unref(struct ctx *c);
 
 /* cancel.c */
@@ -113,11 +150,14 @@ void ctx__unlink_child(struct ctx__canceler *child);
 size_t ctx__child_count(ctx_t *c);
 
 /* timer.c */
-/* Reserves room for one more timer (starting the timer thread if needed); false on failure. */
-bool ctx__timer_reserve(void);
-void ctx__timer_unreserve(void);
-/* Queues `t` using a reservation. Called with t->lock held while t is not done. */
-void ctx__timer_add(struct ctx__canceler *t);
+/* Starts the timer thread if it is not running; false if it cannot be started. */
+bool ctx__timer_start(void);
+/* Chooses the heap for `t` (the calling thread's shard). */
+void ctx__timer_pick_shard(struct ctx__canceler *t);
+/* Queues `t`; false if its heap is full (call ctx__timer_grow, outside any lock, and retry). */
+bool ctx__timer_add(struct ctx__canceler *t);
+/* Makes room in the heap of `t`; false if out of memory. */
+bool ctx__timer_grow(struct ctx__canceler *t);
 void ctx__timer_remove(struct ctx__canceler *t);
 size_t ctx__timer_pending(void);
 void ctx__timer_fire_due(void);
@@ -125,12 +165,19 @@ void ctx__timer_kick(void);
 
 /* wait.c */
 void ctx__wake_waiters(struct ctx__canceler *cc);
+/* Blocks until `cc` is settled (see cancel.c). */
+void ctx__wait_settled(struct ctx__canceler *cc);
 
 /* donefd.c */
 void ctx__done_fd_close(struct ctx__canceler *cc);
 
 /* after.c */
 void ctx__after_run_batch(struct ctx__after *batch);
+
+/* shutdown.c: registers (once) the exit handler that joins the runtime's threads. */
+void ctx__shutdown_at_exit(void);
+void ctx__timer_shutdown(void);    /* timer.c */
+void ctx__executor_shutdown(void); /* executor.c */
 
 /* executor.c */
 bool ctx__executor_ensure(void);

@@ -34,13 +34,44 @@ static struct stripe *stripe_of(const void *p)
 
 void ctx__wake_waiters(struct ctx__canceler *cc)
 {
-    /* seq_cst pairs with the store of err in cancel_one (see ctx_wait). */
-    if (atomic_load_explicit(&cc->waiters, memory_order_seq_cst) == 0)
-        return;
     struct stripe *s = stripe_of(cc);
     pthread_mutex_lock(&s->lock);
     pthread_cond_broadcast(&s->cond);
     pthread_mutex_unlock(&s->lock);
+}
+
+/* Registers a waiter on `cc` unless `flag` is already set. Registration happens under the
+ * context lock, where cancel_one and settle publish err and settled and read the waiter count:
+ * so either we see the flag here, or the publisher sees our registration and broadcasts on the
+ * stripe, which we only leave after checking the flag under the stripe lock. */
+static bool register_waiter(struct ctx__canceler *cc, atomic_int *flag)
+{
+    ctx__lock(&cc->lock);
+    bool set = atomic_load_explicit(flag, memory_order_relaxed) != 0;
+    if (!set)
+        atomic_fetch_add_explicit(&cc->waiters, 1, memory_order_relaxed);
+    ctx__unlock(&cc->lock);
+    return !set;
+}
+
+static void unregister_waiter(struct ctx__canceler *cc)
+{
+    atomic_fetch_sub_explicit(&cc->waiters, 1, memory_order_relaxed);
+}
+
+void ctx__wait_settled(struct ctx__canceler *cc)
+{
+    if (atomic_load_explicit(&cc->settled, memory_order_acquire))
+        return;
+    pthread_once(&stripes_once, init_stripes);
+    if (!register_waiter(cc, &cc->settled))
+        return;
+    struct stripe *s = stripe_of(cc);
+    pthread_mutex_lock(&s->lock);
+    while (!atomic_load_explicit(&cc->settled, memory_order_acquire))
+        pthread_cond_wait(&s->cond, &s->lock);
+    pthread_mutex_unlock(&s->lock);
+    unregister_waiter(cc);
 }
 
 int ctx_wait(ctx_t *c, int64_t timeout_ns)
@@ -57,14 +88,12 @@ int ctx_wait(ctx_t *c, int64_t timeout_ns)
     pthread_once(&stripes_once, init_stripes);
     int64_t start = ctx__real_now_ns();
     int64_t end = timeout_ns > INT64_MAX - start ? INT64_MAX : start + timeout_ns;
+    if (cc && !register_waiter(cc, &cc->err))
+        return atomic_load_explicit(&cc->err, memory_order_acquire);
     struct stripe *s = stripe_of(cc ? (void *)cc : (void *)c);
 
     pthread_mutex_lock(&s->lock);
-    if (cc)
-        atomic_fetch_add_explicit(&cc->waiters, 1, memory_order_seq_cst);
-    /* Either the canceller's err store precedes our load below, or its waiter-count load sees
-     * our increment and it broadcasts under the stripe lock we hold until we sleep. */
-    while (!cc || (err = atomic_load_explicit(&cc->err, memory_order_seq_cst)) == 0) {
+    while (!cc || (err = atomic_load_explicit(&cc->err, memory_order_acquire)) == 0) {
         if (timeout_ns < 0) {
             pthread_cond_wait(&s->cond, &s->lock);
             continue;
@@ -75,8 +104,8 @@ int ctx_wait(ctx_t *c, int64_t timeout_ns)
         struct timespec until = ctx__real_deadline_after(end - now);
         pthread_cond_timedwait(&s->cond, &s->lock, &until);
     }
-    if (cc)
-        atomic_fetch_sub_explicit(&cc->waiters, 1, memory_order_relaxed);
     pthread_mutex_unlock(&s->lock);
+    if (cc)
+        unregister_waiter(cc);
     return err;
 }

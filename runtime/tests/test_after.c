@@ -182,6 +182,45 @@ static void test_after_func_keeps_context_alive(void **state)
     tu_latch_destroy(&done);
 }
 
+/* A callback that cancels its own context (here through the handle, after the deadline made it
+ * done) and derives from it: it runs off every lock, so neither deadlocks, and the cancel is an
+ * idempotent no-op that still releases what the handle owns. */
+struct self_cancel {
+    ctx_t *c;
+    ctx_cancel_t cancel;
+    int err_seen, child_err;
+    struct tu_latch done;
+};
+
+static void cancel_own_context(void *arg)
+{
+    struct self_cancel *s = arg;
+    s->err_seen = ctx_err(s->c);
+    ctx_cancel(&s->cancel);
+    ctx_cancel_t child_cancel;
+    ctx_t *child = ctx_with_cancel(s->c, &child_cancel);
+    s->child_err = ctx_err(child); /* born into a finished parent: done at once */
+    ctx_cancel(&child_cancel);
+    tu_latch_post(&s->done);
+}
+
+static void test_after_func_callback_cancels_own_context(void **state)
+{
+    (void)state;
+    tu_use_fake_clock();
+    struct self_cancel s = {0};
+    tu_latch_init(&s.done);
+    s.c = ctx_with_timeout(ctx_background(), CTX_MS(10), &s.cancel);
+    ctx_after_t h = ctx_after_func(s.c, cancel_own_context, &s);
+    tu_advance(CTX_MS(10));
+    assert_int_equal(tu_latch_wait(&s.done, VERY_LONG), 1);
+    assert_int_equal(s.err_seen, ETIMEDOUT);
+    assert_int_equal(s.child_err, ETIMEDOUT);
+    assert_false(ctx_after_stop(&h)); /* it ran */
+    tu_latch_destroy(&s.done);
+    tu_use_real_clock();
+}
+
 /* Go: AfterFunc on a context that is never done never runs, and stop reports that it
  * prevented the call. */
 static void test_after_func_never_done_context(void **state)
@@ -238,6 +277,7 @@ int main(void)
         cmocka_unit_test(test_after_func_blocked_callbacks_do_not_starve),
         cmocka_unit_test(test_after_func_runs_off_cancelling_thread),
         cmocka_unit_test(test_after_func_keeps_context_alive),
+        cmocka_unit_test(test_after_func_callback_cancels_own_context),
         cmocka_unit_test(test_after_func_never_done_context),
         cmocka_unit_test(test_after_func_subtree),
     };

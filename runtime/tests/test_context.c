@@ -375,12 +375,14 @@ static void test_with_value_checks_key(void **state)
 {
     (void)state;
     tu_capture_misuse();
-    assert_null(ctx_with_value(ctx_background(), NULL, "bar"));
+    assert_null(
+        ctx_with_value(ctx_background(), NULL, "bar")); // NOLINT(value-key-type): on purpose
     assert_int_equal(tu_misuse_count(), 1);
     assert_string_equal(tu_last_misuse_function(), "ctx_with_value");
     tu_release_misuse();
 }
 
+/* NOLINTBEGIN(nil-context, lost-cancel): NULL parents on purpose, to test the runtime's reports */
 static void test_invalid_derived_fail(void **state)
 {
     (void)state;
@@ -398,6 +400,7 @@ static void test_invalid_derived_fail(void **state)
     assert_int_equal(tu_misuse_count(), 4);
     tu_release_misuse();
 }
+/* NOLINTEND(nil-context, lost-cancel) */
 
 /* TestCause: every row of Go's table, with errno-style causes. */
 enum { PARENT_CAUSE = 1001, CHILD_CAUSE, TOO_SLOW, FINISHED_EARLY };
@@ -407,7 +410,7 @@ struct cause_case {
     int err, cause;
 };
 
-static void check_cause(const char *name, ctx_t *c, int err, int cause)
+static void check_cause(ctx_t *c, const char *name, int err, int cause)
 {
     if (ctx_err(c) != err || ctx_cause(c) != cause)
         fail_msg("%s: err=%d cause=%d, want err=%d cause=%d", name, ctx_err(c), ctx_cause(c), err,
@@ -421,119 +424,119 @@ static void test_cause(void **state)
     ctx_cancel_t a, b;
     ctx_t *c, *p;
 
-    check_cause("Background", ctx_background(), 0, 0);
-    check_cause("TODO", ctx_todo(), 0, 0);
+    check_cause(ctx_background(), "Background", 0, 0);
+    check_cause(ctx_todo(), "TODO", 0, 0);
 
     c = ctx_retain(ctx_with_cancel(ctx_background(), &a));
     ctx_cancel(&a);
-    check_cause("WithCancel", c, ECANCELED, ECANCELED);
+    check_cause(c, "WithCancel", ECANCELED, ECANCELED);
     ctx_release(c);
 
     c = ctx_retain(ctx_with_cancel_cause(ctx_background(), &a));
     ctx_cancel_cause(&a, PARENT_CAUSE);
-    check_cause("WithCancelCause", c, ECANCELED, PARENT_CAUSE);
+    check_cause(c, "WithCancelCause", ECANCELED, PARENT_CAUSE);
     ctx_release(c);
 
     c = ctx_retain(ctx_with_cancel_cause(ctx_background(), &a));
     ctx_cancel_cause(&a, 0);
-    check_cause("WithCancelCause nil", c, ECANCELED, ECANCELED);
+    check_cause(c, "WithCancelCause nil", ECANCELED, ECANCELED);
     ctx_release(c);
 
     p = ctx_with_cancel_cause(ctx_background(), &a);
     c = ctx_retain(ctx_with_cancel_cause(p, &b));
     ctx_cancel_cause(&a, PARENT_CAUSE);
     ctx_cancel_cause(&b, CHILD_CAUSE);
-    check_cause("parent cause before child", c, ECANCELED, PARENT_CAUSE);
+    check_cause(c, "parent cause before child", ECANCELED, PARENT_CAUSE);
     ctx_release(c);
 
     p = ctx_with_cancel_cause(ctx_background(), &a);
     c = ctx_retain(ctx_with_cancel_cause(p, &b));
     ctx_cancel_cause(&b, CHILD_CAUSE);
     ctx_cancel_cause(&a, PARENT_CAUSE);
-    check_cause("parent cause after child", c, ECANCELED, CHILD_CAUSE);
+    check_cause(c, "parent cause after child", ECANCELED, CHILD_CAUSE);
     ctx_release(c);
 
     p = ctx_with_cancel_cause(ctx_background(), &a);
     c = ctx_retain(ctx_with_cancel(p, &b));
     ctx_cancel_cause(&a, PARENT_CAUSE);
     ctx_cancel(&b);
-    check_cause("parent cause before nil", c, ECANCELED, PARENT_CAUSE);
+    check_cause(c, "parent cause before nil", ECANCELED, PARENT_CAUSE);
     ctx_release(c);
 
     p = ctx_with_cancel_cause(ctx_background(), &a);
     c = ctx_retain(ctx_with_cancel(p, &b));
     ctx_cancel(&b);
     ctx_cancel_cause(&a, PARENT_CAUSE);
-    check_cause("parent cause after nil", c, ECANCELED, ECANCELED);
+    check_cause(c, "parent cause after nil", ECANCELED, ECANCELED);
     ctx_release(c);
 
     p = ctx_with_cancel(ctx_background(), &a);
     c = ctx_retain(ctx_with_cancel_cause(p, &b));
     ctx_cancel(&a);
     ctx_cancel_cause(&b, CHILD_CAUSE);
-    check_cause("child cause after nil", c, ECANCELED, ECANCELED);
+    check_cause(c, "child cause after nil", ECANCELED, ECANCELED);
     ctx_release(c);
 
     p = ctx_with_cancel(ctx_background(), &a);
     c = ctx_retain(ctx_with_cancel_cause(p, &b));
     ctx_cancel_cause(&b, CHILD_CAUSE);
     ctx_cancel(&a);
-    check_cause("child cause before nil", c, ECANCELED, CHILD_CAUSE);
+    check_cause(c, "child cause before nil", ECANCELED, CHILD_CAUSE);
     ctx_release(c);
 
     c = ctx_retain(ctx_with_timeout(ctx_background(), 0, &a));
     ctx_cancel(&a);
-    check_cause("WithTimeout", c, ETIMEDOUT, ETIMEDOUT);
+    check_cause(c, "WithTimeout", ETIMEDOUT, ETIMEDOUT);
     ctx_release(c);
 
     c = ctx_retain(ctx_with_timeout(ctx_background(), forever, &a));
     ctx_cancel(&a);
-    check_cause("WithTimeout canceled", c, ECANCELED, ECANCELED);
+    check_cause(c, "WithTimeout canceled", ECANCELED, ECANCELED);
     ctx_release(c);
 
     c = ctx_retain(ctx_with_timeout_cause(ctx_background(), 0, TOO_SLOW, &a));
     ctx_cancel(&a);
-    check_cause("WithTimeoutCause", c, ETIMEDOUT, TOO_SLOW);
+    check_cause(c, "WithTimeoutCause", ETIMEDOUT, TOO_SLOW);
     ctx_release(c);
 
     c = ctx_retain(ctx_with_timeout_cause(ctx_background(), forever, TOO_SLOW, &a));
     ctx_cancel(&a);
-    check_cause("WithTimeoutCause canceled", c, ECANCELED, ECANCELED);
+    check_cause(c, "WithTimeoutCause canceled", ECANCELED, ECANCELED);
     ctx_release(c);
 
     p = ctx_with_cancel_cause(ctx_background(), &a);
     c = ctx_with_timeout_cause(p, 0, TOO_SLOW, &b);
     ctx_cancel_cause(&a, FINISHED_EARLY);
-    check_cause("WithTimeoutCause stacked", c, ETIMEDOUT, TOO_SLOW);
+    check_cause(c, "WithTimeoutCause stacked", ETIMEDOUT, TOO_SLOW);
     ctx_cancel(&b);
 
     p = ctx_with_cancel_cause(ctx_background(), &a);
     c = ctx_with_timeout_cause(p, forever, TOO_SLOW, &b);
     ctx_cancel_cause(&a, FINISHED_EARLY);
-    check_cause("WithTimeoutCause stacked canceled", c, ECANCELED, FINISHED_EARLY);
+    check_cause(c, "WithTimeoutCause stacked canceled", ECANCELED, FINISHED_EARLY);
     ctx_cancel(&b);
 
     c = ctx_without_cancel(ctx_background());
-    check_cause("WithoutCancel", c, 0, 0);
+    check_cause(c, "WithoutCancel", 0, 0);
     ctx_release(c);
 
     p = ctx_with_cancel_cause(ctx_background(), &a);
     c = ctx_without_cancel(p);
     ctx_cancel_cause(&a, FINISHED_EARLY);
-    check_cause("WithoutCancel canceled", c, 0, 0);
+    check_cause(c, "WithoutCancel canceled", 0, 0);
     ctx_release(c);
 
     p = ctx_with_timeout_cause(ctx_background(), 0, TOO_SLOW, &a);
     c = ctx_without_cancel(p);
     ctx_cancel(&a);
-    check_cause("WithoutCancel timeout", c, 0, 0);
+    check_cause(c, "WithoutCancel timeout", 0, 0);
     ctx_release(c);
 
     /* A value layer reports the cause of the canceler beneath it. */
     p = ctx_with_cancel_cause(ctx_background(), &a);
     c = ctx_with_value(p, &k1, NULL);
     ctx_cancel_cause(&a, PARENT_CAUSE);
-    check_cause("WithValue over WithCancelCause", c, ECANCELED, PARENT_CAUSE);
+    check_cause(c, "WithValue over WithCancelCause", ECANCELED, PARENT_CAUSE);
     ctx_release(c);
 }
 
@@ -553,6 +556,30 @@ static void test_cause_race(void **state)
         pthread_join(t, NULL);
         ctx_release(c);
     }
+}
+
+/* Cancel after release: the references a caller took (retain, a value child) are released
+ * first and the handle cancelled last, and the reverse; either order is clean (the handle owns
+ * its own reference) and a second cancel is a no-op. */
+static void test_cancel_after_release(void **state)
+{
+    (void)state;
+    static const ctx_key_t key = CTX_KEY("cancel after release");
+    ctx_cancel_t cancel;
+    ctx_t *c = ctx_with_cancel(ctx_background(), &cancel);
+    ctx_t *extra = ctx_retain(c);
+    ctx_t *v = ctx_with_value(c, &key, &cancel);
+    ctx_release(extra);
+    ctx_release(v);
+    assert_int_equal(ctx_err(c), 0);
+    ctx_cancel(&cancel);
+    ctx_cancel(&cancel);
+
+    c = ctx_with_cancel(ctx_background(), &cancel);
+    extra = ctx_retain(c);
+    ctx_cancel(&cancel);
+    assert_int_equal(ctx_err(extra), ECANCELED); /* still readable through the held reference */
+    ctx_release(extra);
 }
 
 static void test_without_cancel(void **state)
@@ -644,6 +671,7 @@ int main(void)
         cmocka_unit_test(test_invalid_derived_fail),
         cmocka_unit_test(test_cause),
         cmocka_unit_test(test_cause_race),
+        cmocka_unit_test(test_cancel_after_release),
         cmocka_unit_test(test_without_cancel),
         cmocka_unit_test(test_deep_chain_small_stack),
         cmocka_unit_test(test_wait),

@@ -1,4 +1,5 @@
-/* Port of golang.org/x/sync/errgroup's tests (TestZeroGroup, TestWithContext, TestCancelCause)
+/* Port of golang.org/x/sync/errgroup's tests (TestZeroGroup, TestWithContext, TestGoLimit,
+ * TestTryGo, TestCancelCause)
  * plus the C-specific contract: wait joins every task, including tasks started by tasks, and
  * the group context is cancelled once wait returns. */
 #define _POSIX_C_SOURCE 200809L
@@ -143,12 +144,116 @@ static void test_group_parent_cancel(void **state)
     assert_int_equal(ctx_group_wait(g), 0);
 }
 
+/* TestGoLimit: with SetLimit(10), no more than 10 tasks ever run at once. */
+enum { LIMIT = 10 };
+static atomic_int active_tasks;
+
+static int count_active(ctx_t *c, void *arg)
+{
+    (void)c;
+    (void)arg;
+    int n = atomic_fetch_add(&active_tasks, 1) + 1;
+    if (n > LIMIT)
+        return n;           /* reported as the group's error */
+    tu_sleep_ns(CTX_US(1)); /* give other tasks a chance to increment */
+    atomic_fetch_sub(&active_tasks, 1);
+    return 0;
+}
+
+static void test_go_limit(void **state)
+{
+    (void)state;
+    ctx_t *gctx;
+    ctx_group_t *g = ctx_group_new(ctx_background(), &gctx);
+    ctx_group_set_limit(g, LIMIT);
+    for (int i = 0; i <= 256; i++)
+        ctx_group_go(g, count_active, NULL);
+    assert_int_equal(ctx_group_wait(g), 0);
+    assert_int_equal(atomic_load(&active_tasks), 0);
+}
+
+/* TestTryGo. Go's test reuses one Group across Wait calls; a ctx group is freed by wait, so each
+ * phase uses a fresh group with the same limit. Tasks block on a latch, as on Go's channel. */
+static struct tu_latch release_tasks;
+
+static int block_until_released(ctx_t *c, void *arg)
+{
+    (void)c;
+    (void)arg;
+    tu_latch_wait(&release_tasks, CTX_SECONDS(10));
+    return 0;
+}
+
+static void test_try_go(void **state)
+{
+    (void)state;
+    enum { N = 42 };
+    ctx_t *gctx;
+    tu_latch_init(&release_tasks);
+    ctx_group_t *g = ctx_group_new(ctx_background(), &gctx);
+    ctx_group_set_limit(g, N);
+    for (int i = 0; i < N; i++)
+        if (!ctx_group_try_go(g, block_until_released, NULL))
+            fail_msg("TryGo should succeed but failed at call %d", i);
+    assert_false(ctx_group_try_go(g, block_until_released, NULL));
+    tu_latch_post(&release_tasks);
+    assert_int_equal(ctx_group_wait(g), 0);
+
+    /* Below the limit again once tasks are done. */
+    g = ctx_group_new(ctx_background(), &gctx);
+    ctx_group_set_limit(g, N);
+    assert_true(ctx_group_try_go(g, block_until_released, NULL));
+    assert_int_equal(ctx_group_wait(g), 0);
+
+    /* Switch the limit. */
+    tu_latch_destroy(&release_tasks);
+    tu_latch_init(&release_tasks);
+    g = ctx_group_new(ctx_background(), &gctx);
+    ctx_group_set_limit(g, 1);
+    assert_true(ctx_group_try_go(g, block_until_released, NULL));
+    assert_false(ctx_group_try_go(g, block_until_released, NULL));
+    tu_latch_post(&release_tasks);
+    assert_int_equal(ctx_group_wait(g), 0);
+
+    /* Block all calls. */
+    g = ctx_group_new(ctx_background(), &gctx);
+    ctx_group_set_limit(g, 0);
+    for (int i = 0; i < 1 << 10; i++)
+        if (ctx_group_try_go(g, block_until_released, NULL))
+            fail_msg("TryGo should fail with a limit of 0, succeeded at call %d", i);
+    assert_int_equal(ctx_group_wait(g), 0);
+    tu_latch_destroy(&release_tasks);
+}
+
+/* SetLimit while tasks run is refused, like Go's panic. */
+static void test_set_limit_while_running(void **state)
+{
+    (void)state;
+    ctx_t *gctx;
+    tu_latch_init(&release_tasks);
+    ctx_group_t *g = ctx_group_new(ctx_background(), &gctx);
+    ctx_group_go(g, block_until_released, NULL);
+    tu_capture_misuse();
+    ctx_group_set_limit(g, 1);
+    assert_int_equal(tu_misuse_count(), 1);
+    assert_string_equal(tu_last_misuse_function(), "ctx_group_set_limit");
+    tu_release_misuse();
+    tu_latch_post(&release_tasks);
+    assert_int_equal(ctx_group_wait(g), 0);
+    tu_latch_destroy(&release_tasks);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_zero_group),          cmocka_unit_test(test_with_context),
-        cmocka_unit_test(test_cancel_cause),        cmocka_unit_test(test_group_wait_joins_all),
+        cmocka_unit_test(test_zero_group),
+        cmocka_unit_test(test_with_context),
+        cmocka_unit_test(test_cancel_cause),
+        cmocka_unit_test(test_group_wait_joins_all),
         cmocka_unit_test(test_group_parent_cancel),
+        cmocka_unit_test(test_go_limit),
+        cmocka_unit_test(test_try_go),
+        cmocka_unit_test(test_set_limit_while_running),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

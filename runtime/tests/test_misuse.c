@@ -14,6 +14,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* This file misuses the API on purpose, to test what the runtime reports: NULL contexts and keys,
+ * NULL cancel handles, handles left to the misuse paths. */
+// NOLINTBEGIN(nil-context, value-key-type, lost-cancel, context-leak)
+
 static int capture(void **state)
 {
     (void)state;
@@ -82,6 +86,8 @@ static void test_null_key_and_function(void **state)
     EXPECT_MISUSE("ctx_after_func", h = ctx_after_func(ctx_background(), NULL, NULL));
     assert_false(ctx_after_stop(&h));
     EXPECT_MISUSE("ctx_group_go", ctx_group_go(NULL, dummy_task, NULL));
+    EXPECT_MISUSE("ctx_group_try_go", assert_false(ctx_group_try_go(NULL, dummy_task, NULL)));
+    EXPECT_MISUSE("ctx_group_set_limit", ctx_group_set_limit(NULL, 1));
     EXPECT_MISUSE("ctx_group_wait", assert_int_equal(ctx_group_wait(NULL), EINVAL));
     ctx_t *gctx;
     ctx_group_t *g = ctx_group_new(ctx_background(), &gctx);
@@ -204,3 +210,4 @@ int main(void)
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
+// NOLINTEND(nil-context, value-key-type, lost-cancel, context-leak)

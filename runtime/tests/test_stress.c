@@ -8,6 +8,7 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -210,6 +211,132 @@ static void test_refcount_races(void **state)
     tu_release_misuse();
 }
 
+struct race {
+    ctx_cancel_t cancel;
+    pthread_barrier_t *start;
+};
+
+static void *cancel_after_barrier(void *p)
+{
+    struct race *r = p;
+    pthread_barrier_wait(r->start);
+    ctx_cancel(&r->cancel);
+    return NULL;
+}
+
+/* Go cancels children under the parent's lock, so a cancel() that loses the race to another
+ * still returns only once the subtree is cancelled. Here: B's ctx_cancel(child) races A's
+ * ctx_cancel(parent); whoever wins, when B returns the leaf below the child must be done. */
+static void test_losing_canceller_waits_for_subtree(void **state)
+{
+    (void)state;
+    enum { DEPTH = 200 };
+    static ctx_cancel_t chain[DEPTH];
+    for (int round = 0; round < ROUNDS; round++) {
+        pthread_barrier_t start;
+        pthread_barrier_init(&start, NULL, 2);
+        struct race a = {.start = &start};
+        ctx_cancel_t child_cancel;
+        ctx_t *parent = ctx_with_cancel(ctx_background(), &a.cancel);
+        ctx_t *c = ctx_with_cancel(parent, &child_cancel);
+        for (int i = 0; i < DEPTH; i++)
+            c = ctx_with_cancel(c, &chain[i]);
+        ctx_t *leaf = ctx_retain(c);
+        pthread_t t;
+        assert_int_equal(pthread_create(&t, NULL, cancel_after_barrier, &a), 0);
+        pthread_barrier_wait(&start);
+        ctx_cancel(&child_cancel);
+        assert_int_equal(ctx_err(leaf), ECANCELED);
+        pthread_join(t, NULL);
+        for (int i = 0; i < DEPTH; i++)
+            ctx_cancel(&chain[i]);
+        ctx_release(leaf);
+        pthread_barrier_destroy(&start);
+    }
+}
+
+/* Regression (found by test_soak): a leaf used to be marked settled before its err was stored,
+ * and a timer before it left its heap. A ctx_cancel that found the leaf settled (its timer had
+ * just fired, or its parent was being cancelled) returned at once through the lock-free fast
+ * path, and a value context below could still report ctx_err == 0; the timer thread could also
+ * still retain a settled timer that its owner was freeing as the sole owner. Here a worker
+ * cancels the leaf from outside (the parent's cancel, or the leaf's own deadline on the fake
+ * clock) while this thread watches `settled` without a lock, as that fast path does, and the
+ * moment it is set cancels the handle (the fast path) and checks what settled promises. */
+enum leaf_race { PARENT_CANCELS_LEAF, PARENT_CANCELS_TIMER, TIMER_FIRES };
+
+struct leaf_race_worker {
+    pthread_barrier_t start, end;
+    ctx_cancel_t parent_cancel;
+    enum leaf_race how;
+    bool quit;
+};
+
+static void *leaf_race_worker(void *p)
+{
+    struct leaf_race_worker *w = p;
+    for (;;) {
+        pthread_barrier_wait(&w->start);
+        if (w->quit)
+            return NULL;
+        if (w->how == TIMER_FIRES)
+            tu_advance(CTX_MS(2));
+        else
+            ctx_cancel(&w->parent_cancel);
+        pthread_barrier_wait(&w->end);
+    }
+}
+
+static void run_leaf_race(enum leaf_race how)
+{
+    enum { LEAF_ROUNDS = 2000 };
+    static const ctx_key_t k = CTX_KEY("k");
+    struct leaf_race_worker w = {.how = how};
+    pthread_barrier_init(&w.start, NULL, 2);
+    pthread_barrier_init(&w.end, NULL, 2);
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, leaf_race_worker, &w), 0);
+    int expect = how == TIMER_FIRES ? ETIMEDOUT : ECANCELED;
+    for (int round = 0; round < LEAF_ROUNDS; round++) {
+        ctx_cancel_t leaf_cancel;
+        ctx_t *parent = ctx_with_cancel(ctx_background(), &w.parent_cancel);
+        ctx_t *leaf =
+            how == PARENT_CANCELS_LEAF
+                ? ctx_with_cancel(parent, &leaf_cancel)
+                : ctx_with_timeout(parent, how == TIMER_FIRES ? CTX_MS(1) : CTX_SECONDS(3600),
+                                   &leaf_cancel);
+        ctx_t *v = ctx_with_value(leaf, &k, NULL); /* a non-canceler: its err is the leaf's */
+        struct ctx__canceler *cc = ctx__as_canceler(leaf);
+        pthread_barrier_wait(&w.start);
+        while (!atomic_load_explicit(&cc->settled, memory_order_acquire))
+            sched_yield();
+        if (how != PARENT_CANCELS_LEAF)
+            assert_int_equal(ctx__timer_pending(), 0); /* settled: out of its heap */
+        ctx_cancel(&leaf_cancel);                      /* finds it settled: returns at once */
+        assert_int_equal(ctx_err(v), expect);
+        assert_true(ctx_done(v));
+        pthread_barrier_wait(&w.end);
+        if (how == TIMER_FIRES)
+            ctx_cancel(&w.parent_cancel);
+        ctx_release(v);
+    }
+    w.quit = true;
+    pthread_barrier_wait(&w.start);
+    pthread_join(t, NULL);
+    pthread_barrier_destroy(&w.start);
+    pthread_barrier_destroy(&w.end);
+}
+
+static void test_settled_leaf_is_done(void **state)
+{
+    (void)state;
+    run_leaf_race(PARENT_CANCELS_LEAF);
+    run_leaf_race(PARENT_CANCELS_TIMER);
+    tu_use_fake_clock();
+    run_leaf_race(TIMER_FIRES);
+    tu_use_real_clock();
+}
+
 static double seconds_since(const struct timespec *t0)
 {
     struct timespec t1;
@@ -233,7 +360,7 @@ static void test_100k_timers(void **state)
     assert_int_equal(ctx__timer_pending(), N);
     /* One allocation per timer context, plus the heap's amortised doublings. */
     assert_true(tu_alloc_count() - allocs0 <= N + 32);
-    assert_true(sizeof(struct ctx__canceler) <= 256);
+    assert_true(sizeof(struct ctx__canceler) <= 128);
     for (int i = 0; i < N; i += 2) /* cancel in an order that exercises heap removal */
         ctx_cancel(&cancels[i]);
     for (int i = N - 1; i > 0; i -= 2)
@@ -256,6 +383,8 @@ int main(void)
         cmocka_unit_test(test_after_func_registered_while_cancelling),
         cmocka_unit_test(test_done_fd_from_many_threads),
         cmocka_unit_test(test_refcount_races),
+        cmocka_unit_test(test_losing_canceller_waits_for_subtree),
+        cmocka_unit_test(test_settled_leaf_is_done),
         cmocka_unit_test(test_100k_timers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

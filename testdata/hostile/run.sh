@@ -177,7 +177,7 @@ fix-sigint)
     for f in t/*.c; do
       cmp -s "$f" orig.ref || cmp -s "$f" fixed.ref || { echo "FAIL: $f is neither original nor fixed"; cat "$f"; exit 1; }
     done
-    if ls t | grep -q ctxlint-tmp; then echo "FAIL: temporary files left behind"; ls t; exit 1; fi
+    if compgen -G 't/*ctxlint-tmp*' > /dev/null; then echo "FAIL: temporary files left behind"; ls t; exit 1; fi
   done ;;
 *)
   echo "unknown case $case_name"; exit 1 ;;

@@ -6,12 +6,13 @@
 # file is reported and left alone.
 # Usage: fix.sh CTXLINT RUNTIME_INCLUDE
 source "$(dirname "$0")/common.sh" "$1" "$2"
-if ! "$CTXLINT" --list-rules | grep -q '^non-inherited-context '; then
+rules=$("$CTXLINT" --list-rules) # captured: grep -q in a pipe races pipefail
+if ! grep -q '^non-inherited-context ' <<<"$rules"; then
   echo "SKIP: non-inherited-context (a rule with a fix-it) is not registered" >&2
   exit "$SKIP"
 fi
 nil=0
-"$CTXLINT" --list-rules | grep -q '^nil-context ' && nil=1
+grep -q '^nil-context ' <<<"$rules" && nil=1
 make_project
 cd "$P"
 cat >src/nil.c <<'C'

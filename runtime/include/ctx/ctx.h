@@ -193,9 +193,11 @@ CTX_API void ctx_release(ctx_t *c);
  */
 
 /** Arranges for fn(arg) to run once on a runtime worker thread after `c` is done (at once if it
- * already is). The registration keeps what it needs alive by itself; `c` is borrowed. The handle
- * must be passed to ctx_after_stop exactly once to free it. Misuse or no memory: returns a handle
- * whose stop returns false and fn is never called. */
+ * already is), never on the cancelling thread. The registration keeps what it needs alive by
+ * itself; `c` is borrowed. The handle must be passed to ctx_after_stop exactly once to free it.
+ * Workers are a small pool (up to 8 threads, grown when all are busy): a callback that blocks
+ * for long holds one of them, and pending callbacks are drained at exit. Misuse or no memory:
+ * returns a handle whose stop returns false and fn is never called. */
 CTX_API ctx_after_t ctx_after_func(ctx_t *c, void (*fn)(void *), void *arg);
 
 /** Stops the registration: returns true only if this prevented fn from being called, false if fn
@@ -214,6 +216,15 @@ CTX_API ctx_group_t *ctx_group_new(ctx_t *parent, ctx_t **group_ctx);
  * context with that value as cause. If no thread can be started the group records EAGAIN as its
  * error (cancelling the group) and fn is not called. Misuse: NULL group or fn is ignored. */
 CTX_API void ctx_group_go(ctx_group_t *g, int (*fn)(ctx_t *group_ctx, void *arg), void *arg);
+
+/** Limits the group to `n` tasks running at once (negative: no limit, the default; 0 blocks every
+ * new task), like errgroup's SetLimit. ctx_group_go then waits for a free slot. Change it only
+ * while no task runs. Misuse: NULL group, or tasks running (the limit is left unchanged). */
+CTX_API void ctx_group_set_limit(ctx_group_t *g, int n);
+
+/** Starts fn like ctx_group_go only if the group is below its limit; returns whether it did
+ * (errgroup's TryGo). Misuse: NULL group or fn returns false. */
+CTX_API bool ctx_group_try_go(ctx_group_t *g, int (*fn)(ctx_t *group_ctx, void *arg), void *arg);
 
 /** Joins every task, cancels the group context, frees the group (and its context reference) and
  * returns the first non-zero task result, or 0. Misuse: NULL returns EINVAL. */

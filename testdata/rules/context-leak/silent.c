@@ -186,6 +186,22 @@ void chained_right(ctx_t *parent, void *a, void *b)
     ctx_release(next);
 }
 
+/* retain returns its argument: the reference is owned, and released, through it (the runtime's
+ * own tests use this idiom). */
+void retain_then_release(ctx_t *c)
+{
+    ctx_retain(c);
+    handle(c);
+    ctx_release(c);
+}
+
+/* Retained through something the rule cannot follow (an array element): unsure, so silent. */
+void retain_elements(ctx_t **all, int n)
+{
+    for (int i = 0; i < n; i++)
+        ctx_retain(all[i]);
+}
+
 /* The main function: the process ends. */
 int main(void)
 {
