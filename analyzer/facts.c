@@ -83,6 +83,13 @@ const cl_fact *cl_facts_find(const cl_facts *fs, const char *rule, const char *k
     return *n ? &fs->v[lo] : NULL;
 }
 
+bool cl_facts_has(const cl_facts *fs, const char *rule, const char *kind, const char *key)
+{
+    size_t n = 0;
+    cl_facts_find(fs, rule, kind, key, &n);
+    return n > 0;
+}
+
 void cl_facts_free(cl_facts *fs)
 {
     for (size_t i = 0; i < fs->n; i++) {

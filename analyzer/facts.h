@@ -5,6 +5,7 @@
 #ifndef CL_FACTS_H
 #define CL_FACTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct cl_fact {
@@ -31,6 +32,8 @@ void cl_facts_sort(cl_facts *fs);
  * a sorted store; *n receives the count. */
 const cl_fact *cl_facts_find(const cl_facts *fs, const char *rule, const char *kind,
                              const char *key, size_t *n);
+/* True when some unit recorded a fact of this rule, kind and key (a sorted store). */
+bool cl_facts_has(const cl_facts *fs, const char *rule, const char *kind, const char *key);
 void cl_facts_free(cl_facts *fs);
 
 #endif

@@ -319,11 +319,9 @@ static void end_tu(cl_rule_ctx *rc, void *vs)
 static bool resolve(const cl_facts *facts, const char *kind, const char *key, int index)
 {
     (void)index;
-    size_t n = 0;
     if (strcmp(kind, COND_UNWRITTEN) != 0)
         return true;
-    cl_facts_find(facts, rule_id, FACT_WRITTEN, key, &n);
-    return n == 0;
+    return !cl_facts_has(facts, rule_id, FACT_WRITTEN, key);
 }
 
 static const enum CXCursorKind kinds[] = {CXCursor_VarDecl, CXCursor_BinaryOperator,

@@ -284,9 +284,7 @@ static bool resolve(const cl_facts *facts, const char *kind, const char *key, in
     (void)index;
     if (strcmp(kind, "not-task-arg") != 0)
         return true;
-    size_t n = 0;
-    cl_facts_find(facts, RULE_ID, "task-arg", key, &n);
-    return n == 0;
+    return !cl_facts_has(facts, RULE_ID, "task-arg", key);
 }
 
 static const enum CXCursorKind kinds[] = {CXCursor_FieldDecl, CXCursor_TypedefDecl,

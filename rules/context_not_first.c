@@ -212,9 +212,7 @@ static bool resolve(const cl_facts *facts, const char *kind, const char *key, in
     (void)index;
     if (strcmp(kind, "not-imposed") != 0)
         return true;
-    size_t n = 0;
-    cl_facts_find(facts, RULE_ID, "imposed", key, &n);
-    return n == 0;
+    return !cl_facts_has(facts, RULE_ID, "imposed", key);
 }
 
 static const enum CXCursorKind kinds[] = {CXCursor_FunctionDecl, CXCursor_CXXMethod,
