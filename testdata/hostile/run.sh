@@ -179,6 +179,29 @@ fix-sigint)
     done
     if compgen -G 't/*ctxlint-tmp*' > /dev/null; then echo "FAIL: temporary files left behind"; ls t; exit 1; fi
   done ;;
+shared-cache)
+  # Two ctxlint processes at once on one cache folder (CI jobs on one runner): both give the
+  # same complete report, and a third run is served from the cache they wrote.
+  mkdir -p src cache
+  for i in $(seq 1 12); do
+    printf '#include <ctx/ctx.h>\nint f%d(ctx_t *c);\nint h%d(void) { return f%d(NULL); }\n' "$i" "$i" "$i" > "src/u$i.c"
+  done
+  entries=""
+  for i in $(seq 1 12); do
+    entries="$entries${entries:+, }{\"directory\": \"$work\", \"file\": \"src/u$i.c\", \"arguments\": [\"cc\", \"-I$inc\", \"-c\", \"src/u$i.c\"]}"
+  done
+  db "$entries"
+  timeout 120 "$ctxlint" -q -j1 -p . --cache-dir cache > a.txt 2> a.err & pa=$!
+  timeout 120 "$ctxlint" -q -j1 -p . --cache-dir cache > b.txt 2> b.err & pb=$!
+  wait "$pa"; sa=$?; wait "$pb"; sb=$?
+  [ "$sa" = 1 ] && [ "$sb" = 1 ] || { echo "FAIL: exit statuses $sa and $sb, expected 1 and 1"; cat a.err b.err; exit 1; }
+  cmp -s a.txt b.txt || { echo "FAIL: the two reports differ"; diff a.txt b.txt; exit 1; }
+  [ "$(grep -c nil-context a.txt)" = 12 ] || { echo "FAIL: incomplete report"; cat a.txt; exit 1; }
+  run 1 'parsed 0 units, 12 from cache' -p . --cache-dir cache --stats
+  cmp -s a.txt out.txt || { echo "FAIL: the cached report differs"; diff a.txt out.txt; exit 1; }
+  if [ -n "$(find cache -name '*ctxlint-tmp*' -print -quit)" ]; then
+    echo "FAIL: temporary files left in the cache"; exit 1
+  fi ;;
 *)
   echo "unknown case $case_name"; exit 1 ;;
 esac
