@@ -101,11 +101,10 @@ int cl_shard_state_read(const char *path, cl_findings *findings, cl_facts *facts
     if (len < 8 + 4 + 8 || memcmp(data, STATE_MAGIC, 8) != 0) {
         why = "not a shard state (written by --shard-state)";
     } else {
+        cl_rbuf tail = {(const unsigned char *)data, len, len - 8, false};
+        uint64_t sum = cl_get_u64(&tail);
         b.at = 8;
         b.n = len - 8; /* the checksum is not payload */
-        uint64_t sum = 0;
-        for (int i = 7; i >= 0; i--)
-            sum = sum << 8 | (unsigned char)data[len - 8 + (size_t)i];
         if (XXH3_64bits(data, len - 8) != sum)
             why = "damaged (its checksum does not match)";
         else if (cl_get_u32(&b) != STATE_FORMAT)
